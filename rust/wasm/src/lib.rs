@@ -1,0 +1,35 @@
+//! The wasm bindings of `dorm-core`: one exported function per core entry point, nothing else.
+//! Inputs arrive as strings (JSON where structured); outputs leave as plain JS objects; a core
+//! error leaves as a thrown `{ code, status, message }` that the TypeScript shim turns into a
+//! `DormError`. Rows never pass through here (see README, "Design decisions").
+
+mod convert;
+
+use convert::{from_json, to_js};
+use wasm_bindgen::prelude::*;
+
+/// Splits and classifies `sql`; see `dorm_core::analyze`.
+#[wasm_bindgen]
+pub fn analyze(sql: &str) -> Result<JsValue, JsValue> {
+    to_js(dorm_core::analyze(sql))
+}
+
+/// Distinct object keys for a statement's column names; see `dorm_core::shape_columns`.
+#[wasm_bindgen(js_name = shapeColumns)]
+pub fn shape_columns(columns: Vec<String>) -> Result<JsValue, JsValue> {
+    to_js(Ok(dorm_core::shape_columns(&columns)))
+}
+
+/// The DDL and hash of a schema: `statements` plus JSON Schemas given as a JSON array text.
+#[wasm_bindgen(js_name = prepareSchema)]
+pub fn prepare_schema(statements: Vec<String>, schemas_json: &str) -> Result<JsValue, JsValue> {
+    let schemas: Vec<serde_json::Value> = from_json(schemas_json)?;
+    to_js(dorm_core::prepare_schema(&statements, &schemas))
+}
+
+/// One table's JSON Schema (as JSON text) to `{ createTableStatement, indexStatements }`.
+#[wasm_bindgen(js_name = jsonSchemaToSql)]
+pub fn json_schema_to_sql(schema_json: &str) -> Result<JsValue, JsValue> {
+    let schema: serde_json::Value = from_json(schema_json)?;
+    to_js(dorm_core::schema::json_schema_to_sql(&schema))
+}
