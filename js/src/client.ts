@@ -1,0 +1,91 @@
+/**
+ * `createClient`: a database by name, queried from anywhere in a worker.
+ */
+import type { DORM } from "./durable-object.js";
+import type { Rows } from "./engine.js";
+import { DormError } from "./errors.js";
+import { type PreparedSchema, prepareSchema } from "./schema.js";
+import type { BatchStatement, DBConfig, DOConfig, QueryOptions, QueryResult, RawResult } from "./types.js";
+
+/** A client for one database. Every method resolves (never rejects) to a {@link QueryResult}. */
+export interface DORMClient {
+  /** The Durable Object name of this database: `${version}-${name}` or `name`. */
+  readonly name: string;
+  /**
+   * Runs SQL with positional parameters.
+   * @example
+   * const { json } = await client.query("SELECT * FROM users WHERE id = ?", undefined, 42);
+   */
+  query<T = Record<string, unknown>>(sql: string, options?: QueryOptions & { isRaw?: false }, ...params: unknown[]): Promise<QueryResult<T[]>>;
+  query(sql: string, options: QueryOptions & { isRaw: true }, ...params: unknown[]): Promise<QueryResult<RawResult>>;
+  query(sql: string, options?: QueryOptions, ...params: unknown[]): Promise<QueryResult<Rows | RawResult>>;
+  /**
+   * Runs several statements atomically: all commit or none. `json` holds each one's rows.
+   * @example
+   * await client.batch([{ sql: "INSERT INTO a VALUES (?)", params: [1] }, { sql: "DELETE FROM b" }]);
+   */
+  batch(statements: readonly BatchStatement[], options?: { isRaw?: boolean }): Promise<QueryResult<(Rows | RawResult)[]>>;
+  /** Applies the schema now; otherwise it is applied with the first query. */
+  init(): Promise<QueryResult<{ initialized: true }>>;
+  /** The Durable Object stub, for RPC of your own. */
+  readonly stub: DurableObjectStub<DORM>;
+}
+
+/**
+ * Opens the database named by `dbConfig` (created on first use).
+ *
+ * @example
+ * const client = createClient(env.DORM, { name: `tenant:${id}`, statements: ["CREATE TABLE IF NOT EXISTS notes (body TEXT)"] });
+ * const { json } = await client.query("SELECT COUNT(*) AS count FROM notes");
+ */
+export function createClient(
+  doNamespace: DurableObjectNamespace<DORM<any>>,
+  dbConfig: DBConfig = {},
+  doConfig: DOConfig = {},
+): DORMClient {
+  const baseName = dbConfig.name ?? doConfig.name ?? "root";
+  const name = dbConfig.version ? `${dbConfig.version}-${baseName}` : baseName;
+  const stub = doNamespace.get(doNamespace.idFromName(name), locationOptions(doConfig.locationHint));
+
+  let schema: PreparedSchema | undefined;
+  let schemaError: DormError | undefined;
+  try {
+    const hasSchema = (dbConfig.statements?.length ?? 0) > 0 || (dbConfig.schemas?.length ?? 0) > 0;
+    if (hasSchema) schema = prepareSchema(dbConfig.statements, dbConfig.schemas);
+  } catch (error) {
+    schemaError = DormError.from(error);
+  }
+
+  async function call<T>(work: () => Promise<QueryResult<T>>): Promise<QueryResult<T>> {
+    if (schemaError) return failure(schemaError);
+    try {
+      return await work();
+    } catch (error) {
+      return failure(DormError.from(error));
+    }
+  }
+
+  return {
+    name,
+    stub,
+    query(sql: string, options?: QueryOptions, ...params: unknown[]) {
+      return call(() =>
+        stub.query({ sql, params, isRaw: options?.isRaw, isTransaction: options?.isTransaction, schema }) as Promise<QueryResult<any>>,
+      );
+    },
+    batch(statements, options) {
+      return call(() => stub.batch({ statements, isRaw: options?.isRaw, schema }) as Promise<QueryResult<any>>);
+    },
+    init() {
+      return call(() => stub.init(schema) as Promise<QueryResult<{ initialized: true }>>);
+    },
+  } as DORMClient;
+}
+
+function failure(error: DormError): QueryResult<never> {
+  return { json: null, status: error.status, ok: false, error: error.message, code: error.code };
+}
+
+function locationOptions(hint: DurableObjectLocationHint | undefined): DurableObjectNamespaceGetDurableObjectOptions | undefined {
+  return hint ? { locationHint: hint } : undefined;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: the Rust core's (unit, fixtures, properties), the TypeScript type check, the
+# workerd suite (Durable Objects, SQLite, RPC, HTTP), and the end-to-end and packaging tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export WRANGLER_SEND_METRICS=false CLOUDFLARE_CF_FETCH_ENABLED=false WRANGLER_LOG_PATH="$PWD/.wrangler/logs"
+
+echo "test: Rust core"
+cargo test --quiet --workspace
+echo "test: types"
+tsc -p tsconfig.json
+echo "test: workerd"
+vitest run
+echo "test: end to end"
+node --test --test-concurrency=1 "js/e2e/*.test.mjs"
