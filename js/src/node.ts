@@ -5,4 +5,4 @@ import { registerCore } from "./core.js";
 
 registerCore(() => void initSync({ module: readFileSync(new URL("../wasm/dorm_core_bg.wasm", import.meta.url)) }));
 
-export * from "./index.js";
+export * from "./tools.js";

@@ -1,0 +1,8 @@
+/**
+ * The runtime-neutral part of dormroom: the Rust core's per-statement answers, usable from Node
+ * (build tools, scripts, tests) as well as from Workers.
+ */
+export { DormError } from "./errors.js";
+export { analyze, type Analysis, type StatementInfo, type StatementKind } from "./analysis.js";
+export { prepareSchema, type PreparedSchema } from "./schema.js";
+export type * from "./types.js";
