@@ -51,3 +51,11 @@ export function analyze(sql: string): Analysis {
 export function shapeColumns(columns: string[]): ResultShape {
   return shapes.get(columns.join("\u0000"), () => callCore((core) => core.shapeColumns(columns) as ResultShape));
 }
+
+const exactWrappers = new Cache<string | null>();
+
+/** The core's wrapper that re-reads a statement's out-of-range integers as exact text. */
+export function exactIntegersSql(statement: string, columns: string[]): string | undefined {
+  const key = `${statement}\u0001${columns.join("\u0000")}`;
+  return exactWrappers.get(key, () => callCore((core) => core.exactIntegersSql(statement, columns)) ?? null) ?? undefined;
+}

@@ -3,7 +3,7 @@
  * transaction) atomically inside `transactionSync`, and shapes the rows of the last statement.
  * Per-statement decisions come from the Rust core (cached by SQL text); rows stay in JS.
  */
-import { analyze, shapeColumns } from "./analysis.js";
+import { analyze, exactIntegersSql, shapeColumns, type StatementInfo } from "./analysis.js";
 import { DormError } from "./errors.js";
 import type { RawResult, SqlValue } from "./types.js";
 
@@ -38,10 +38,11 @@ export class Engine {
     const values = params.map(toBindable);
     if (options.readOnly && !analysis.readOnly) throw readOnlyError();
     const statements = analysis.statements;
-    if (statements.length === 1 && !options.transaction && !options.readOnly) {
-      return this.#shape(this.#exec(sql, values), format);
+    const single = statements.length === 1;
+    if (single && statements[0].kind === "read" && !options.transaction && !options.readOnly) {
+      return this.#runLast(sql, statements[0], values, format).result;
     }
-    if (statements.length > 1 && analysis.params !== values.length) {
+    if (!single && analysis.params !== values.length) {
       throw new DormError(
         "PARAMETER_COUNT",
         400,
@@ -52,13 +53,13 @@ export class Engine {
       let offset = 0;
       let result: Rows | RawResult | undefined;
       for (const [i, statement] of statements.entries()) {
-        const text = statements.length === 1 ? sql : statement.sql;
-        const slice = statements.length === 1 ? values : values.slice(offset, offset + statement.params);
+        const text = single ? sql : statement.sql;
+        const slice = single ? values : values.slice(offset, offset + statement.params);
         offset += statement.params;
-        const cursor = this.#exec(text, slice);
-        if (i === statements.length - 1) result = this.#shape(cursor, format);
-        else drain(cursor);
-        if (options.readOnly && cursor.rowsWritten > 0) throw readOnlyError();
+        let written: number;
+        if (i === statements.length - 1) ({ result, written } = this.#runLast(text, statement, slice, format));
+        else written = drain(this.#exec(text, slice));
+        if (options.readOnly && written > 0) throw readOnlyError();
       }
       return result!;
     });
@@ -77,6 +78,27 @@ export class Engine {
         return this.run(item.sql, item.params ?? [], { ...options, transaction: true });
       }),
     );
+  }
+
+  /**
+   * Runs the statement whose rows are the answer. Integers beyond ±2^53−1 would be rounded as
+   * JavaScript numbers: a read is run again through the core's wrapper that returns them as
+   * exact decimal text; a write that returns them fails (and rolls back) with UNSAFE_INTEGER.
+   */
+  #runLast(text: string, statement: StatementInfo, values: readonly unknown[], format: RowFormat) {
+    const cursor = this.#exec(text, values);
+    const result = this.#shape(cursor, format);
+    const written = cursor.rowsWritten;
+    if (!hasUnsafeInteger(result)) return { result, written };
+    const exact = statement.kind === "read" ? exactIntegersSql(statement.sql, cursor.columnNames) : undefined;
+    if (exact === undefined) {
+      throw new DormError(
+        "UNSAFE_INTEGER",
+        400,
+        "the result holds integers beyond ±2^53−1, which JavaScript numbers cannot represent exactly; select them as text, e.g. CAST(col AS TEXT)",
+      );
+    }
+    return { result: this.#shape(this.#exec(exact, values), format), written };
   }
 
   #exec(sql: string, values: readonly unknown[]): SqlStorageCursor<Record<string, SqlStorageValue>> {
@@ -108,9 +130,24 @@ export class Engine {
   }
 }
 
-function drain(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): void {
+/** Runs a cursor to its end; answers how many rows it wrote. */
+function drain(cursor: SqlStorageCursor<Record<string, SqlStorageValue>>): number {
   for (let step = cursor.next(); !step.done; step = cursor.next());
+  return cursor.rowsWritten;
 }
+
+/** True when some value is an integer a JavaScript number cannot hold exactly. */
+function hasUnsafeInteger(result: Rows | RawResult): boolean {
+  const unsafe = (value: unknown) =>
+    typeof value === "number" && (value > MAX_SAFE || value < -MAX_SAFE) && Number.isInteger(value);
+  if (!Array.isArray(result)) return result.rows.some((row) => row.some(unsafe));
+  for (const row of result) {
+    for (const key in row) if (unsafe(row[key])) return true;
+  }
+  return false;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function readOnlyError(): DormError {
   return new DormError("READ_ONLY", 403, "read-only access: this SQL would write, so it was not run (or was rolled back)");

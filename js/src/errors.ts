@@ -4,7 +4,7 @@
  * Codes from the Rust core: `TRANSACTION_CONTROL`, `FORBIDDEN_STATEMENT`, `EMPTY_SQL`,
  * `PARAMETER_COUNT`, `INVALID_IDENTIFIER`, `INVALID_SCHEMA`, `INVALID_ARGUMENT`,
  * `VALIDATION_FAILED`, `READ_ONLY`. From the runtime: `SQL_ERROR` (SQLite refused the
- * statement, 400), `INTERNAL` (anything else, 500), `CORE_TRAP` (the wasm core trapped and was
+ * statement, 400), `UNSAFE_INTEGER` (a write returned integers beyond ±2^53−1, 400), `INTERNAL` (anything else, 500), `CORE_TRAP` (the wasm core trapped and was
  * re-instantiated, 500).
  *
  * @example

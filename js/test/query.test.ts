@@ -79,6 +79,20 @@ describe("query", () => {
     expect([...new Uint8Array(row.lit)]).toEqual([0, 255]);
   });
 
+  it("integers beyond 2^53 come back exact, as decimal text, never silently rounded", async () => {
+    const c = createClient(env.DORM, { name: fresh(), statements: ["CREATE TABLE n (id INTEGER PRIMARY KEY, v INTEGER, r REAL)"] });
+    await c.query("INSERT INTO n (v, r) VALUES (?, 1e300), (?, 0.5)", undefined, 9007199254740993n, 42);
+    const rows = await c.query("SELECT v, r FROM n ORDER BY id");
+    expect(rows.json).toEqual([{ v: "9007199254740993", r: 1e300 }, { v: 42, r: 0.5 }]);
+    const raw = await c.query("SELECT v FROM n WHERE v > ?", { isRaw: true }, 2n ** 53n);
+    expect(raw.json).toMatchObject({ rows: [["9007199254740993"]] });
+    const min = await c.query("SELECT -9223372036854775808 AS lowest");
+    expect(min.json).toEqual([{ lowest: "-9223372036854775808" }]);
+    const written = await c.query("INSERT INTO n (v) VALUES (?) RETURNING v", undefined, 2n ** 62n);
+    expect(written).toMatchObject({ ok: false, status: 400, code: "UNSAFE_INTEGER" });
+    expect((await c.query("SELECT COUNT(*) AS n FROM n")).json).toEqual([{ n: 2 }]);
+  });
+
   it("never rejects: bad arguments come back as 400 results", async () => {
     const c = createClient(env.DORM, { name: fresh() });
     expect(await c.query(42 as any)).toMatchObject({ ok: false, status: 400, code: "INVALID_ARGUMENT", json: null });

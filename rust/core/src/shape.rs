@@ -42,3 +42,31 @@ pub fn shape_columns(columns: &[String]) -> ResultShape {
     }
     ResultShape { keys, renamed }
 }
+
+/// Integers beyond ±(2^53 − 1) cannot be JavaScript numbers. When a read statement returned
+/// some, it is run again through this wrapper, which turns exactly those values into their
+/// decimal text and leaves every other value as it was. `None` when the column names repeat
+/// (a subquery could not name them apart); the caller then reports the problem instead.
+///
+/// ```
+/// let sql = dorm_core::exact_integers_sql("SELECT n FROM t", &["n".into()]).unwrap();
+/// assert!(sql.starts_with("SELECT CASE WHEN typeof(\"n\") = 'integer'"));
+/// assert!(dorm_core::exact_integers_sql("SELECT 1 AS a, 2 AS a", &["a".into(), "a".into()]).is_none());
+/// ```
+pub fn exact_integers_sql(statement: &str, columns: &[String]) -> Option<String> {
+    let shape = shape_columns(columns);
+    if shape.renamed || columns.is_empty() {
+        return None;
+    }
+    let select: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            let q = format!("\"{}\"", c.replace('"', "\"\""));
+            format!(
+                "CASE WHEN typeof({q}) = 'integer' AND {q} NOT BETWEEN -9007199254740991 AND 9007199254740991 \
+                 THEN CAST({q} AS TEXT) ELSE {q} END AS {q}"
+            )
+        })
+        .collect();
+    Some(format!("SELECT {} FROM ({statement})", select.join(", ")))
+}
