@@ -4,11 +4,14 @@
 import type { DORM } from "./durable-object.js";
 import type { Rows } from "./engine.js";
 import { DormError } from "./errors.js";
+import { type MiddlewareOptions, serveDatabase } from "./middleware/single.js";
+import { type OrmMethods, ormMethods } from "./orm/methods.js";
+import { describeTables, type Tables } from "./orm/values.js";
 import { type PreparedSchema, prepareSchema } from "./schema.js";
 import type { BatchStatement, DBConfig, DOConfig, QueryOptions, QueryResult, RawResult } from "./types.js";
 
 /** A client for one database. Every method resolves (never rejects) to a {@link QueryResult}. */
-export interface DORMClient {
+export interface DORMClient extends OrmMethods {
   /** The Durable Object name of this database: `${version}-${name}` or `name`. */
   readonly name: string;
   /**
@@ -27,6 +30,14 @@ export interface DORMClient {
   batch(statements: readonly BatchStatement[], options?: { isRaw?: boolean }): Promise<QueryResult<(Rows | RawResult)[]>>;
   /** Applies the schema now; otherwise it is applied with the first query. */
   init(): Promise<QueryResult<{ initialized: true }>>;
+  /**
+   * The original's HTTP API for this database under `options.prefix` (default `/db`): `POST /init`,
+   * `/query`, `/query/raw`, plus `/openapi.json` and the explorer at `/studio`. Resolves to
+   * `undefined` for paths outside the prefix, so the app handles them.
+   * @example
+   * return (await client.middleware(request, { secret: env.DB_SECRET })) ?? app(request);
+   */
+  middleware(request: Request, options?: MiddlewareOptions): Promise<Response | undefined>;
   /** The Durable Object stub, for RPC of your own. */
   readonly stub: DurableObjectStub<DORM>;
 }
@@ -49,9 +60,11 @@ export function createClient(
 
   let schema: PreparedSchema | undefined;
   let schemaError: DormError | undefined;
+  let tables: Tables = new Map();
   try {
     const hasSchema = (dbConfig.statements?.length ?? 0) > 0 || (dbConfig.schemas?.length ?? 0) > 0;
     if (hasSchema) schema = prepareSchema(dbConfig.statements, dbConfig.schemas);
+    tables = describeTables(dbConfig.schemas);
   } catch (error) {
     schemaError = DormError.from(error);
   }
@@ -65,7 +78,16 @@ export function createClient(
     }
   }
 
+  const orm = ormMethods(
+    {
+      query: (sql, params) => call(() => stub.query({ sql, params, schema }) as Promise<QueryResult<any>>),
+      batch: (statements) => call(() => stub.batch({ statements, schema }) as Promise<QueryResult<any>>),
+    },
+    tables,
+  );
+
   return {
+    ...orm,
     name,
     stub,
     query(sql: string, options?: QueryOptions, ...params: unknown[]) {
@@ -78,6 +100,9 @@ export function createClient(
     },
     init() {
       return call(() => stub.init(schema) as Promise<QueryResult<{ initialized: true }>>);
+    },
+    middleware(request: Request, options?: MiddlewareOptions) {
+      return serveDatabase(request, { name, stub, schema, schemaError }, options);
     },
   } as DORMClient;
 }

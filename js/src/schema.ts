@@ -35,6 +35,13 @@ export function prepareSchema(statements: string | readonly string[] = [], schem
   return answer;
 }
 
+/** The DDL of one JSON Schema table (parity with the original's `jsonSchemaToSql`). Throws `DormError`. */
+export function jsonSchemaToSql(schema: TableSchema): { createTableStatement: string; indexStatements: string[] } {
+  const json = JSON.stringify(schema);
+  if (json === undefined) throw new DormError("INVALID_SCHEMA", 400, "the schema must be a JSON object");
+  return callCore((core) => core.jsonSchemaToSql(json));
+}
+
 const LEDGER = `CREATE TABLE IF NOT EXISTS _dorm_schema (
   sql TEXT PRIMARY KEY,
   applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))

@@ -4,5 +4,5 @@
  */
 export { DormError } from "./errors.js";
 export { analyze, type Analysis, type StatementInfo, type StatementKind } from "./analysis.js";
-export { prepareSchema, type PreparedSchema } from "./schema.js";
+export { jsonSchemaToSql, prepareSchema, type PreparedSchema } from "./schema.js";
 export type * from "./types.js";
