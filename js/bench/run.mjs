@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { startWorker } from "../e2e/wrangler-dev.mjs";
 
 const dist = new URL("../../dist/", import.meta.url);
-const fmt = (ms) => `${(ms * 1000).toFixed(0)} µs`;
+const fmt = (ms) => (ms >= 10 ? `${ms.toFixed(0)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 
 function coreNumbers(core) {
   const wasm = readFileSync(new URL("wasm/dorm_core_bg.wasm", dist));
@@ -41,15 +41,19 @@ try {
   for (const [path, title] of [
     ["/point", "point query by primary key"],
     ["/select1000", "SELECT of 1,000 rows × 4 columns"],
+    ["/select1000orm", "ORM select of 1,000 rows vs. plain toArray()"],
+    ["/insertMany", "insertMany of 100,000 rows vs. a plain transactionSync loop"],
   ]) {
     const res = await fetch(worker.url + path);
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     const m = await res.json();
     console.log(`\n${title} (median per operation, Worker → Durable Object):`);
     console.table({
-      "dormroom client.query": { time: fmt(m.dormroom), "× plain RPC": (m.dormroom / m.plain).toFixed(2) },
-      "plain DO, RPC + sql.exec": { time: fmt(m.plain), "× plain RPC": "1.00" },
-      "original protocol (fetch + JSON)": { time: fmt(m.fetchJson), "× plain RPC": (m.fetchJson / m.plain).toFixed(2) },
+      dormroom: { time: fmt(m.dormroom), "× plain": (m.dormroom / m.plain).toFixed(2) },
+      "plain Durable Object (RPC)": { time: fmt(m.plain), "× plain": "1.00" },
+      ...(m.fetchJson === undefined
+        ? {}
+        : { "original protocol (fetch + JSON)": { time: fmt(m.fetchJson), "× plain": (m.fetchJson / m.plain).toFixed(2) } }),
     });
   }
 } finally {

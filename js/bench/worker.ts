@@ -25,6 +25,14 @@ export class PlainObject extends DurableObject {
   exec(sql: string, ...params: SqlStorageValue[]) {
     return this.ctx.storage.sql.exec(sql, ...params).toArray();
   }
+  /** The hand-written bulk insert: one statement per row inside one transaction. */
+  insertAll(rows: { id: number; name: string; price: number; tags: string }[]) {
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      for (const r of rows) sql.exec("INSERT INTO items (id, name, price, tags) VALUES (?, ?, ?, ?)", r.id, r.name, r.price, r.tags);
+    });
+    return rows.length;
+  }
 }
 
 /** What the original dormroom did: `fetch` with a JSON body, JSON back. */
@@ -111,6 +119,36 @@ export default {
         ),
       );
     }
-    return new Response("cases: /point, /select1000", { status: 404 });
+    if (url.pathname === "/select1000orm") {
+      return Response.json(
+        await race(
+          {
+            dormroom: () => dorm.select("items", {}, { orderBy: "id", limit: 1000 }),
+            plain: () => plain.exec("SELECT * FROM items ORDER BY id LIMIT 1000"),
+          },
+          Math.max(5, Math.floor(rounds / 2)),
+          Math.max(5, Math.floor(perRound / 10)),
+        ),
+      );
+    }
+    if (url.pathname === "/insertMany") {
+      const rows = Array.from({ length: 100_000 }, (_, i) => ({ id: i + 1, name: `item ${i}`, price: i * 0.5, tags: "[]" }));
+      let round = 0;
+      const fresh = () => `${name}-${Date.now()}-${round++}`;
+      return Response.json(
+        await race(
+          {
+            dormroom: async () => {
+              const r = await createClient(env.DORM, { name: fresh(), statements: [SCHEMA] }).insertMany("items", rows);
+              if (!r.ok) throw new Error(r.error);
+            },
+            plain: () => env.PLAIN.get(env.PLAIN.idFromName(fresh())).insertAll(rows),
+          },
+          Number(url.searchParams.get("rounds") ?? 3),
+          1,
+        ),
+      );
+    }
+    return new Response("cases: /point, /select1000, /select1000orm, /insertMany", { status: 404 });
   },
 };
