@@ -17,8 +17,8 @@ interface Env {
 const SCHEMA = "CREATE TABLE IF NOT EXISTS items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, price REAL, tags TEXT)";
 
 /** What a hand-written Durable Object does: a typed RPC method around `sql.exec`. */
-export class PlainObject extends DurableObject {
-  constructor(ctx: DurableObjectState, env: unknown) {
+export class PlainObject extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(SCHEMA);
   }
@@ -36,8 +36,8 @@ export class PlainObject extends DurableObject {
 }
 
 /** What the original dormroom did: `fetch` with a JSON body, JSON back. */
-export class FetchObject extends DurableObject {
-  constructor(ctx: DurableObjectState, env: unknown) {
+export class FetchObject extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(SCHEMA);
   }

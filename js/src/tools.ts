@@ -6,3 +6,5 @@ export { DormError } from "./errors.js";
 export { analyze, type Analysis, type StatementInfo, type StatementKind } from "./analysis.js";
 export { jsonSchemaToSql, prepareSchema, type PreparedSchema } from "./schema.js";
 export type * from "./types.js";
+export type { RowOf } from "./orm/row-type.js";
+export type { OrderBy, PaginateOptions, RemoveOptions, SelectOptions } from "./orm/methods.js";

@@ -1,8 +1,8 @@
 // The ORM and JSON Schema tables in workerd: parity helpers, operators, upsert, validation,
 // value round-trips, hostile names, bulk inserts and keyset pagination.
 import { env } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { createClient, jsonSchemaToSql, type TableSchema } from "dormroom";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { createClient, jsonSchemaToSql, type RowOf, type TableSchema } from "dormroom";
 
 let counter = 0;
 const fresh = () => `orm-${Date.now()}-${counter++}`;
@@ -23,16 +23,20 @@ const users = {
   required: ["name", "email"],
 } as const satisfies TableSchema;
 
-interface User {
-  id: number;
-  name: string;
-  email: string;
-  age: number | null;
-  role: "admin" | "member";
-  active: boolean;
-  profile: { tags: string[] } | null;
-  born: string | null;
-}
+type User = RowOf<typeof users>;
+
+it("derives a table's row type from its JSON Schema literal", () => {
+  expectTypeOf<User>().toEqualTypeOf<{
+    name: string;
+    email: string;
+    id?: number | null;
+    age?: number | null;
+    role?: "admin" | "member" | null;
+    active?: boolean | null;
+    profile?: Record<string, unknown> | null;
+    born?: string | null;
+  }>();
+});
 
 const people = [
   { name: "Ada", email: "ada@x", age: 36, role: "admin" },
@@ -111,6 +115,7 @@ describe("values and validation", () => {
     await c.insert("users", { name: "Ada", email: "a@x", active: false, profile, born: "1815-12-10" });
     const [row] = (await c.select<User>("users")).json!;
     expect(row).toMatchObject({ active: false, profile, born: "1815-12-10" });
+    expectTypeOf(row.active).toEqualTypeOf<boolean | null | undefined>();
     const raw = await c.query("SELECT active, profile FROM users");
     expect(raw.json).toEqual([{ active: 0, profile: JSON.stringify(profile) }]);
   });
