@@ -72,7 +72,10 @@ export class SchemaLedger {
           sql.exec(statement);
         } catch (error) {
           const cause = DormError.from(error);
-          throw new DormError("INVALID_SCHEMA", 400, `schema statement failed: ${cause.message}\n  in: ${statement}`);
+          const hint = /already exists/.test(cause.message)
+            ? " (this database applied an earlier version of the statement: write CREATE ... IF NOT EXISTS, and change existing tables by appending ALTER TABLE statements)"
+            : "";
+          throw new DormError("INVALID_SCHEMA", 400, `schema statement failed: ${cause.message}${hint}\n  in: ${statement}`);
         }
         sql.exec("INSERT INTO _dorm_schema (sql) VALUES (?)", statement);
       }
