@@ -7,3 +7,4 @@
 export * from "./tools.js";
 export { createClient, type DORMClient } from "./client.js";
 export { DORM, type QueryRequest, type BatchRequest } from "./durable-object.js";
+export * from "./middleware/index.js";

@@ -1,5 +1,8 @@
-// The test worker: the package's Durable Object, plus a plain one to compare against.
+// The test worker: the package's Durable Object, plus a plain one to compare against, and the
+// README's HTTP examples (plain fetch at /db, Hono at /hono).
 import { DurableObject } from "cloudflare:workers";
+import { dormMiddleware, type DORM } from "dormroom";
+import { app as honoApp } from "./hono-example";
 export { DORM } from "dormroom";
 
 export class PlainObject extends DurableObject {
@@ -8,6 +11,16 @@ export class PlainObject extends DurableObject {
   }
 }
 
+interface Env {
+  DORM: DurableObjectNamespace<DORM>;
+  DB_SECRET: string;
+}
+
 export default {
-  fetch: () => new Response("dormroom test worker"),
+  async fetch(request: Request, env: Env): Promise<Response> {
+    if (new URL(request.url).pathname.startsWith("/hono")) return honoApp.fetch(request, env);
+    // The README's plain-fetch example: every database of the namespace under /db.
+    const db = dormMiddleware(env.DORM, { secret: env.DB_SECRET, cors: { origins: ["https://studio.outerbase.com"] } });
+    return (await db(request)) ?? new Response("dormroom test worker");
+  },
 };
