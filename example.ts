@@ -10,8 +10,14 @@
  *   POST   /t/{tenant}/api/users        create  { name, email }
  *   PUT    /t/{tenant}/api/users/{id}   update  { name?, email? }
  *   DELETE /t/{tenant}/api/users/{id}   delete
+ *
+ * Every tenant's database over HTTP (Bearer env.DB_SECRET), for tools and Outerbase Studio:
+ *   POST   /db/tenant:{tenant}/query/raw   { sql, params? } or { transaction: [...] }
+ *   GET    /db/studio?db=tenant:{tenant}   the data explorer (asks for the secret)
+ *   GET    /db/studio/outerbase?db=...     Outerbase Studio embedded
+ *   GET    /db/openapi.json                the API's OpenAPI description
  */
-import { createClient, DORM, type DORMClient, type QueryResult } from "dormroom";
+import { createClient, dormMiddleware, DORM, type DORMClient, type QueryResult } from "dormroom";
 
 export { DORM };
 
@@ -34,6 +40,16 @@ const TENANT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const url = new URL(request.url);
+    // Every tenant's database at /db/tenant:{name}/..., the explorer at /db/studio.
+    const db = dormMiddleware(env.DORM, {
+      secret: env.DB_SECRET,
+      version: "v1",
+      statements,
+      cors: { origins: ["https://studio.outerbase.com"] },
+      databases: ["tenant:acme", "tenant:globex"],
+    });
+    const answered = await db(request);
+    if (answered) return answered;
     if (url.pathname === "/") return html(homePage());
     const match = url.pathname.match(/^\/t\/([^/]+)(\/.*)?$/);
     if (!match) return json({ error: "Not found" }, 404);
@@ -113,13 +129,16 @@ function homePage(): string {
 <p>Every tenant below is its own SQLite database in its own Durable Object, created on first use.</p>
 <form onsubmit="location.href='/t/'+encodeURIComponent(this.t.value.trim().toLowerCase())+'/';return false">
 <input name="t" placeholder="tenant name, e.g. acme" pattern="[a-z0-9][a-z0-9\\-]{0,62}" required><button>Open</button></form>
-<p>Or try <a href="/t/acme/">acme</a>, <a href="/t/globex/">globex</a>.</p>`;
+<p>Or try <a href="/t/acme/">acme</a>, <a href="/t/globex/">globex</a>.</p>
+<p>Look into any tenant's database with the <a href="/db/studio">data explorer</a> (the secret is <code>DB_SECRET</code>; <code>dev-secret</code> in <code>wrangler.jsonc</code>).</p>`;
 }
 
 function tenantPage(tenant: string): string {
   return `<!doctype html><meta charset="utf-8"><title>${tenant} · dormroom demo</title><style>${style}</style>
 <p><a href="/">← tenants</a></p>
 <h1>Users of <code>${tenant}</code></h1>
+<p>Database <code>tenant:${tenant}</code>: <a id="explore" href="/db/studio?db=tenant%3A${tenant}">open in the data explorer</a> ·
+<a href="/db/studio/outerbase?db=tenant%3A${tenant}">in Outerbase Studio</a></p>
 <form id="add"><input name="name" placeholder="name" required><input name="email" type="email" placeholder="email" required><button>Add user</button></form>
 <p id="msg" class="err"></p>
 <table><thead><tr><th>id</th><th>name</th><th>email</th><th>created</th><th></th></tr></thead><tbody id="rows"></tbody></table>

@@ -31,7 +31,7 @@ export function explorerPage(config: PageConfig): Response {
   <strong id="db-current"></strong>
   <span class="spacer"></span>
   <span id="status" role="status"></span>
-  <a id="outerbase-embed" href="#">Outerbase Studio (embedded)</a>
+  <a id="outerbase-embed" href="#">Outerbase (embedded)</a>
   <a id="outerbase-connect" href="#" title="Opens Outerbase Studio with a new Starbase connection to this database, filled in (the secret included)">Connect with Outerbase</a>
   <button id="sign-out" title="Forget the secret in this tab">Sign out</button>
 </header>

@@ -103,7 +103,7 @@ async function loadTables() {
     "SELECT s.name, s.type, p.name AS col, p.type AS coltype, p.\"notnull\" AS nn, p.pk AS pk, p.dflt_value AS dflt, s.sql " +
     "FROM sqlite_schema AS s JOIN pragma_table_info(s.name) AS p " +
     "WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND substr(s.name, 1, 4) NOT IN ('_cf' || '_', '_CF' || '_') " +
-    "ORDER BY s.type DESC, s.name, p.cid");
+    "ORDER BY s.type, s.name, p.cid");
   const byName = new Map();
   for (const [name, type, col, coltype, nn, pk, dflt, sql] of listing.data.result.rows) {
     if (!byName.has(name)) byName.set(name, { name, type, columns: [], withoutRowid: /\bWITHOUT\s+ROWID\b/i.test(sql || ""), count: null });
@@ -268,11 +268,11 @@ function renderBrowser() {
     filters,
     el("div", { id: "rows", class: "scroll" }),
     el("div", { class: "pager" },
-      el("button", { id: "page-first", onclick: () => guard(() => loadPage("first")) }, "⏮ First"),
-      el("button", { id: "page-prev", onclick: () => guard(() => loadPage("prev")) }, "◀ Prev"),
+      el("button", { id: "page-first", onclick: () => guard(() => loadPage("first")) }, "« First"),
+      el("button", { id: "page-prev", onclick: () => guard(() => loadPage("prev")) }, "‹ Prev"),
       el("span", { id: "page-info" }),
-      el("button", { id: "page-next", onclick: () => guard(() => loadPage("next")) }, "Next ▶"),
-      el("button", { id: "page-last", onclick: () => guard(() => loadPage("last")) }, "Last ⏭"),
+      el("button", { id: "page-next", onclick: () => guard(() => loadPage("next")) }, "Next ›"),
+      el("button", { id: "page-last", onclick: () => guard(() => loadPage("last")) }, "Last »"),
       el("span", { id: "page-timing", class: "timing" })));
   $("content").replaceChildren(browse);
   renderFilters();
@@ -304,7 +304,7 @@ function renderRows(ms, serverMs) {
     onSort: (name) => {
       const s = state.sort;
       state.sort = !s || s.column !== name ? { column: name, dir: "asc" } : s.dir === "asc" ? { column: name, dir: "desc" } : null;
-      guard(() => { renderRows(0, null); return loadPage("first"); });
+      guard(() => loadPage("first"));
     },
     onEdit: editable ? editCell : null,
     actions: editable ? (r) => el("button", { class: "edit-row", title: "Edit or delete this row", onclick: () => editRow(r) }, "✎") : null,
