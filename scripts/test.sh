@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Rust core's (unit, fixtures, properties), the TypeScript type check, the
-# workerd suite (Durable Objects, SQLite, RPC, HTTP), and the end-to-end and packaging tests.
+# workerd suite (Durable Objects, SQLite, RPC, HTTP), the end-to-end and packaging tests, and the
+# explorer's browser tests (headless Chromium at /usr/bin/chromium: `apt-get install chromium`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -13,4 +14,7 @@ tsc -p tsconfig.json
 echo "test: workerd"
 vitest run
 echo "test: end to end"
-node --test --test-concurrency=1 "js/e2e/*.test.mjs"
+node --test --test-concurrency=1 $(ls js/e2e/*.test.mjs | grep -v /explorer.test.mjs)
+echo "test: explorer in headless Chromium"
+[ -x /usr/bin/chromium ] || echo "test: /usr/bin/chromium is missing (apt-get install chromium): the browser tests are skipped" >&2
+node --test js/e2e/explorer.test.mjs
