@@ -302,3 +302,18 @@ test("the demo's tenant page links to its database in the explorer", { skip }, a
   assert.equal(await text("#db-current"), "tenant:acme");
   assert.deepEqual(outside, []);
 });
+
+test("the README's middleware examples are the test worker's code", async () => {
+  const { readFileSync } = await import("node:fs");
+  const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+  const section = read("README.md").split("## REST API, Outerbase Studio and the explorer")[1].split("\n## ")[0];
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const code = (read("js/test/worker.ts") + read("js/test/hono-example.ts")).replaceAll('"/hono/', '"/');
+  const lines = (text) => text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//") && !l.startsWith("import") && !l.startsWith("export"));
+  const known = new Set(lines(code));
+  for (const block of blocks.slice(0, 2)) {
+    for (const line of lines(block).filter((l) => /dormMiddleware|middleware\(|createClient|return \(await/.test(l))) {
+      assert.ok(known.has(line), `README line not in the tested code: ${line}`);
+    }
+  }
+});

@@ -518,7 +518,7 @@ describe("the explorer and the Outerbase bridge pages", () => {
 
 describe("the README's examples in the test worker", () => {
   it("plain fetch: dormMiddleware under /db, the app for everything else", async () => {
-    expect(await (await SELF.fetch("https://app.test/")).text()).toBe("dormroom test worker");
+    expect(await (await SELF.fetch("https://app.test/")).text()).toBe("your app");
     const res = await SELF.fetch(`https://app.test/db/${fresh()}/query/raw`, {
       method: "POST",
       headers: { Authorization: "Bearer test-secret" },

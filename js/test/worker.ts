@@ -21,6 +21,6 @@ export default {
     if (new URL(request.url).pathname.startsWith("/hono")) return honoApp.fetch(request, env);
     // The README's plain-fetch example: every database of the namespace under /db.
     const db = dormMiddleware(env.DORM, { secret: env.DB_SECRET, cors: { origins: ["https://studio.outerbase.com"] } });
-    return (await db(request)) ?? new Response("dormroom test worker");
+    return (await db(request)) ?? new Response("your app");
   },
 };

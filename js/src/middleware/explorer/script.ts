@@ -102,7 +102,7 @@ async function loadTables() {
   const listing = await raw(
     "SELECT s.name, s.type, p.name AS col, p.type AS coltype, p.\"notnull\" AS nn, p.pk AS pk, p.dflt_value AS dflt, s.sql " +
     "FROM sqlite_schema AS s JOIN pragma_table_info(s.name) AS p " +
-    "WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND substr(s.name, 1, 4) NOT IN ('_cf' || '_', '_CF' || '_') " +
+    "WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite!_%' ESCAPE '!' AND lower(substr(s.name, 1, 4)) <> '_cf_' " +
     "ORDER BY s.type, s.name, p.cid");
   const byName = new Map();
   for (const [name, type, col, coltype, nn, pk, dflt, sql] of listing.data.result.rows) {
