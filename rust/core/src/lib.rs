@@ -9,6 +9,7 @@
 pub mod analyze;
 pub mod error;
 pub mod lexer;
+pub mod mirror;
 pub mod platform;
 pub mod schema;
 pub mod shape;
