@@ -16,6 +16,7 @@
  *   GET    /db/studio?db=tenant:{tenant}   the data explorer (asks for the secret)
  *   GET    /db/studio/outerbase?db=...     Outerbase Studio embedded
  *   GET    /db/openapi.json                the API's OpenAPI description
+ *   POST   /t/{tenant}/db/query            the same for one tenant (client.middleware, the original's API)
  */
 import { createClient, dormMiddleware, DORM, type DORMClient, type QueryResult } from "dormroom";
 
@@ -58,6 +59,9 @@ export default {
     const rest = match[2] ?? "/";
     const client = createClient(env.DORM, { version: "v1", name: `tenant:${tenant}`, statements });
 
+    // The original's one-database API for this tenant: POST /t/{tenant}/db/query, explorer at /t/{tenant}/db/studio.
+    const own = await client.middleware(request, { prefix: `/t/${tenant}/db`, secret: env.DB_SECRET });
+    if (own) return own;
     if (rest === "/") return html(tenantPage(tenant));
     const users = rest.match(/^\/api\/users(?:\/(\d+))?$/);
     if (users) return usersApi(request, client, users[1] ? Number(users[1]) : undefined);

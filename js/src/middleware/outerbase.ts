@@ -79,14 +79,14 @@ window.addEventListener("message", async (event) => {
 });
 
 const params = new URL(location.href).searchParams;
-const db = config.multi ? params.get("db") : config.hints[0];
+const db = config.multi ? params.get("db") : "";
 $("back").href = config.base + "/studio" + (config.multi && db ? "?db=" + encodeURIComponent(db) : "");
-if (!db) {
+if (config.multi && !db) {
   $("db-missing").hidden = false;
 } else {
-  $("db-current").textContent = db;
+  $("db-current").textContent = db || "this database";
   $("outerbase-connect").addEventListener("click", (e) => { e.preventDefault(); window.open(outerbaseLink(db, true), "_blank", "noopener,noreferrer"); });
-  const start = () => { frame.src = STUDIO + "/embed/starbase?" + new URLSearchParams({ name: db }); frame.hidden = false; };
+  const start = () => { frame.src = STUDIO + "/embed/starbase?" + new URLSearchParams({ name: db || "database" }); frame.hidden = false; };
   // Ask for the secret first if the API wants one, so Studio's first queries do not fail.
   api(db, "/query/raw", { sql: "SELECT 1" }).then(start, (e) => { $("error").hidden = false; $("error").textContent = e.message; });
 }

@@ -48,7 +48,7 @@ export interface Databases {
   readonly multi: boolean;
   /** The database a request is for; `name` is the URL's (already validated) with `multi`. */
   open(name: string | undefined): DatabaseTarget;
-  /** Names the explorer suggests (many databases), or the one database's name. */
+  /** Names the explorer suggests (many databases). */
   readonly hints: readonly string[];
 }
 

@@ -9,5 +9,6 @@ export type { MiddlewareOptions } from "./router.js";
 
 /** Answers `request` for the one database `target`, or `undefined` outside the prefix. */
 export function serveDatabase(request: Request, target: DatabaseTarget, options: MiddlewareOptions = {}): Promise<Response | undefined> {
-  return route(request, options, { multi: false, hints: [target.name], open: () => target });
+  // The page config is served without credentials: it does not name the database.
+  return route(request, options, { multi: false, hints: [], open: () => target });
 }

@@ -13,7 +13,7 @@ export interface PageConfig {
   base: string;
   /** Many databases, named in the URL. */
   multi: boolean;
-  /** Names to suggest (many), or the one database's name. */
+  /** Names to suggest (many databases). */
   hints: readonly string[];
 }
 

@@ -81,9 +81,9 @@ function fillHints() {
 async function openDatabase(name) {
   state.db = name;
   state.table = null;
-  document.title = name + " · dormroom explorer";
+  document.title = (name || "database") + " · dormroom explorer";
   $("db-name").value = name;
-  $("db-current").textContent = name;
+  $("db-current").textContent = name || "this database";
   if (config.multi) {
     const url = new URL(location.href);
     url.searchParams.set("db", name);
@@ -471,7 +471,7 @@ $("outerbase-connect").addEventListener("click", (e) => {
   window.open(outerbaseLink(state.db, true), "_blank", "noopener,noreferrer");
 });
 fillHints();
-if (!config.multi) { $("db-form").hidden = true; openDatabase(config.hints[0]); }
+if (!config.multi) { $("db-form").hidden = true; openDatabase(""); }
 else {
   const wanted = new URL(location.href).searchParams.get("db");
   if (wanted) openDatabase(wanted);

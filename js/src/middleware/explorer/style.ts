@@ -1,7 +1,7 @@
 /** The explorer's stylesheet (a string, inlined into the page). */
 export const EXPLORER_CSS = String.raw`
 :root{--fg:#1d2330;--muted:#667085;--line:#e4e7ec;--bg:#fff;--side:#f7f8fa;--accent:#3856d6;--err:#b42318;--errbg:#fef3f2;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg)}
-*{box-sizing:border-box}body{margin:0;height:100vh;display:flex;flex-direction:column;background:var(--bg)}
+[hidden]{display:none!important}*{box-sizing:border-box}body{margin:0;height:100vh;display:flex;flex-direction:column;background:var(--bg)}
 header{display:flex;gap:10px;align-items:center;padding:8px 14px;border-bottom:1px solid var(--line);flex-wrap:wrap}header #status{max-width:260px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 header h1{font-size:16px;margin:0 8px 0 0;white-space:nowrap}header form{display:flex;gap:6px}
 header .spacer{flex:1}#status{color:var(--muted);font-size:12px}
