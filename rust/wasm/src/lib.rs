@@ -69,3 +69,97 @@ mirror_export!(
     /// `{ sql, sourceColumn?, ownName }` → the statement as a mirror database runs it.
     mirror_statement, "mirrorStatement", StatementRequest
 );
+
+/// One table's JSON Schema (as JSON text) to `{ table, columns: [{ name, sqlType, kind, required,
+/// nullable, enum?, minimum?, maximum?, exclusiveMinimum?, exclusiveMaximum?, minLength?,
+/// maxLength?, autoIncrement, hasDefault, primaryKey }] }`; see `dorm_core::table_info`.
+#[wasm_bindgen(js_name = tableInfo)]
+pub fn table_info(schema_json: &str) -> Result<JsValue, JsValue> {
+    let schema: serde_json::Value = from_json(schema_json)?;
+    to_js(dorm_core::table_info(&schema))
+}
+
+/// The ORM entry points. Each takes its request object as JSON text (the shapes are in
+/// `dorm_core::orm::requests`) and returns `{ sql, params }` (paginate adds `cursorColumns`;
+/// insertMany returns a plan).
+macro_rules! orm_export {
+    ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
+        $(#[$doc])*
+        #[wasm_bindgen(js_name = $js)]
+        pub fn $name(request_json: &str) -> Result<JsValue, JsValue> {
+            let request: dorm_core::orm::requests::$request = from_json(request_json)?;
+            to_js(request.compile())
+        }
+    };
+}
+
+orm_export!(
+    /// `{ table, where?, options?: { columns?, orderBy?, limit?, offset? } }` → `{ sql, params }`.
+    compile_select, "compileSelect", SelectRequest
+);
+orm_export!(
+    /// `{ table, where? }` → `{ sql, params }`; the row has one column, `count`.
+    compile_count, "compileCount", CountRequest
+);
+orm_export!(
+    /// `{ table, data, returnRecord? = true }` → `{ sql, params }`.
+    compile_insert, "compileInsert", InsertRequest
+);
+orm_export!(
+    /// `{ table, data, where?, returnRecord? = true }` → `{ sql, params }`.
+    compile_update, "compileUpdate", UpdateRequest
+);
+orm_export!(
+    /// `{ table, where?, options?: { all?, returnRecord? = true } }` → `{ sql, params }`.
+    compile_remove, "compileRemove", RemoveRequest
+);
+orm_export!(
+    /// `{ table, data, conflictColumns, returnRecord? = true }` → `{ sql, params }`.
+    compile_upsert, "compileUpsert", UpsertRequest
+);
+orm_export!(
+    /// `{ table, columns, rowCount, returnRecord? = true }` →
+    /// `{ rowsPerStatement, fullStatements, fullSql, lastRows, lastSql }`.
+    plan_insert_many, "planInsertMany", InsertManyRequest
+);
+orm_export!(
+    /// `{ table, where?, options?: { orderBy?, key?, limit?, cursor?, columns? } }` →
+    /// `{ sql, params, cursorColumns }`.
+    compile_paginate, "compilePaginate", PaginateRequest
+);
+
+/// The mirror entry points (`dorm_core::mirror`). Each takes its request object as JSON text
+/// (the shapes are in `dorm_core::mirror::requests`); table descriptions and statements cross
+/// here, rows never do.
+macro_rules! mirror_export {
+    ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
+        $(#[$doc])*
+        #[wasm_bindgen(js_name = $js)]
+        pub fn $name(request_json: &str) -> Result<JsValue, JsValue> {
+            let request: dorm_core::mirror::requests::$request = from_json(request_json)?;
+            to_js(request.answer())
+        }
+    };
+}
+
+mirror_export!(
+    /// `{ table: { name, sql, columns: [{ name, pk, hidden }], withoutRowid?, indexes? }, previous?: { id, spec },
+    /// existing?: [{ name, sql }], nextId, snapshot? }` → `{ spec, shapeId, change, statements }`.
+    mirror_capture, "mirrorCapture", CaptureRequest
+);
+mirror_export!(
+    /// `{ spec, current?: { name, sql, columns }, sourceColumn?, ownName }` → statements.
+    mirror_ensure, "mirrorEnsure", EnsureRequest
+);
+mirror_export!(
+    /// `{ spec, sourceColumn? }` → `{ upsert, delete, clear }`.
+    mirror_apply, "mirrorApply", ApplyRequest
+);
+mirror_export!(
+    /// `{ schema: { tables, indexes?, triggers? }, sourceColumn?, ownName }` → `{ statements, clear, skipped }`.
+    mirror_normalize, "mirrorNormalize", NormalizeRequest
+);
+mirror_export!(
+    /// `{ sql, sourceColumn?, ownName }` → the statement as a mirror database runs it.
+    mirror_statement, "mirrorStatement", StatementRequest
+);

@@ -1,9 +1,17 @@
 //! A database's schema: plain statements plus tables from JSON Schema, turned into the DDL that
 //! is applied once per database, and a hash that tells whether it changed.
 
+mod column;
 mod ddl;
+mod info;
+mod literal;
+mod table;
 
-pub use ddl::{json_schema_to_sql, TableSql};
+pub use column::{Column, Kind, Reference};
+pub use ddl::{check_references, json_schema_to_sql, render as render_table, TableSql};
+pub use info::{describe, table_info, ColumnInfo, TableInfo};
+pub use literal::render as render_literal;
+pub use table::{Table, MAX_COLUMNS};
 
 use crate::analyze::{analyze, StatementKind};
 use crate::error::{DormError, ErrorCode, Result};
@@ -19,7 +27,8 @@ pub struct PreparedSchema {
 }
 
 /// Prepares `statements` (each may hold several statements) followed by the tables of
-/// `schemas`. Every statement is checked against the Durable Object rules up front.
+/// `schemas`. Every statement is checked against the Durable Object rules up front, and the
+/// foreign keys between the schemas are checked ([`check_references`]).
 ///
 /// ```
 /// let p = dorm_core::prepare_schema(&["CREATE TABLE a (x); CREATE TABLE b (y)".into()], &[]).unwrap();
@@ -42,10 +51,12 @@ pub fn prepare_schema(statements: &[String], schemas: &[Value]) -> Result<Prepar
             out.push(statement.sql);
         }
     }
-    for schema in schemas {
-        let table = json_schema_to_sql(schema)?;
-        out.push(table.create_table_statement);
-        out.extend(table.index_statements);
+    let tables: Vec<Table> = schemas.iter().map(Table::parse).collect::<Result<_>>()?;
+    check_references(&tables)?;
+    for table in &tables {
+        let sql = render_table(table)?;
+        out.push(sql.create_table_statement);
+        out.extend(sql.index_statements);
     }
     Ok(PreparedSchema { hash: fnv1a(&out), statements: out })
 }
