@@ -12,7 +12,8 @@ const DATE_KEYWORDS: &[&str] = &["CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_T
 /// `value` as a SQL literal for `column`: strings quoted with `'` doubled, numbers as written,
 /// booleans as 1/0, objects and arrays as JSON text in quotes, null as NULL. With `is_default`,
 /// a date column also takes `"CURRENT_TIMESTAMP"`, `"CURRENT_DATE"` or `"CURRENT_TIME"`, which
-/// become the SQL keywords (the time of the insert).
+/// become the SQL keywords (the time of the insert), and an object or array column also takes
+/// its JSON text (`"[]"`).
 ///
 /// ```
 /// # use dorm_core::schema::{Table, render_literal};
@@ -47,6 +48,12 @@ pub fn render(column: &Column, value: &Value, is_default: bool) -> Result<String
         (Kind::String | Kind::Date, Value::String(s)) => quote_text(s),
         (Kind::Json, Value::Object(_)) if expected == "object" => quote_text(&value.to_string()),
         (Kind::Json, Value::Array(_)) if expected == "array" => quote_text(&value.to_string()),
+        // JSON text of the right shape, as the original package took it (`"[]"`).
+        (Kind::Json, Value::String(s)) if is_default => match serde_json::from_str::<Value>(s) {
+            Ok(Value::Object(_)) if expected == "object" => quote_text(s),
+            Ok(Value::Array(_)) if expected == "array" => quote_text(s),
+            _ => Err(wrong()),
+        },
         _ => Err(wrong()),
     }
 }
