@@ -26,4 +26,4 @@ pub use orm::{
     plan_insert_many, Compiled, InsertManyPlan, Page,
 };
 pub use schema::{json_schema_to_sql, prepare_schema, table_info, PreparedSchema, TableInfo, TableSql};
-pub use shape::{shape_columns, ResultShape};
+pub use shape::{exact_integers_sql, shape_columns, ResultShape};

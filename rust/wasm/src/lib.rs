@@ -20,6 +20,21 @@ pub fn shape_columns(columns: Vec<String>) -> Result<JsValue, JsValue> {
     to_js(Ok(dorm_core::shape_columns(&columns)))
 }
 
+/// The wrapper that re-reads a statement's integers beyond ±2^53−1 as exact text, or `undefined`
+/// when its column names repeat; see `dorm_core::exact_integers_sql`.
+#[wasm_bindgen(js_name = exactIntegersSql)]
+pub fn exact_integers_sql(statement: &str, columns: Vec<String>) -> Option<String> {
+    dorm_core::exact_integers_sql(statement, &columns)
+}
+
+/// Traps on purpose (a wasm `unreachable`). Internal: the test suite uses it to prove that the
+/// TypeScript shim re-instantiates the module after a trap. Never called by the package.
+#[wasm_bindgen(js_name = __trapForTests)]
+pub fn trap_for_tests() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
+}
+
 /// The DDL and hash of a schema: `statements` plus JSON Schemas given as a JSON array text.
 #[wasm_bindgen(js_name = prepareSchema)]
 pub fn prepare_schema(statements: Vec<String>, schemas_json: &str) -> Result<JsValue, JsValue> {
