@@ -5,10 +5,11 @@ import type { DORM } from "./durable-object.js";
 import type { Rows } from "./engine.js";
 import { DormError } from "./errors.js";
 import { type MiddlewareOptions, serveDatabase } from "./middleware/single.js";
+import { mirrorConfig } from "./mirror/config.js";
 import { type OrmMethods, ormMethods } from "./orm/methods.js";
 import { describeTables, type Tables } from "./orm/values.js";
 import { type PreparedSchema, prepareSchema } from "./schema.js";
-import type { BatchStatement, DBConfig, DOConfig, QueryOptions, QueryResult, RawResult } from "./types.js";
+import type { BatchStatement, DBConfig, DOConfig, MirrorStatus, QueryOptions, QueryResult, RawResult } from "./types.js";
 
 /** A client for one database. Every method resolves (never rejects) to a {@link QueryResult}. */
 export interface DORMClient extends OrmMethods {
@@ -30,6 +31,13 @@ export interface DORMClient extends OrmMethods {
   batch(statements: readonly BatchStatement[], options?: { isRaw?: boolean }): Promise<QueryResult<(Rows | RawResult)[]>>;
   /** Applies the schema now; otherwise it is applied with the first query. */
   init(): Promise<QueryResult<{ initialized: true }>>;
+  /**
+   * Mirroring's state: per mirror, changes pending, last delivered, last error; in a mirror,
+   * what arrived per source (see the README, "Mirroring").
+   * @example
+   * const { json } = await client.mirrorStatus(); // json.mirrors[0].pending
+   */
+  mirrorStatus(): Promise<QueryResult<MirrorStatus>>;
   /**
    * The original's HTTP API for this database under `options.prefix` (default `/db`): `POST /init`,
    * `/query`, `/query/raw`, plus `/openapi.json` and the explorer at `/studio`. Resolves to
@@ -61,7 +69,9 @@ export function createClient(
   let schema: PreparedSchema | undefined;
   let schemaError: DormError | undefined;
   let tables: Tables = new Map();
+  let mirror: ReturnType<typeof mirrorConfig>;
   try {
+    mirror = mirrorConfig(name, doConfig);
     const hasSchema = (dbConfig.statements?.length ?? 0) > 0 || (dbConfig.schemas?.length ?? 0) > 0;
     if (hasSchema) schema = prepareSchema(dbConfig.statements, dbConfig.schemas);
     tables = describeTables(dbConfig.schemas);
@@ -80,8 +90,8 @@ export function createClient(
 
   const orm = ormMethods(
     {
-      query: (sql, params) => call(() => stub.query({ sql, params, schema }) as Promise<QueryResult<any>>),
-      batch: (statements) => call(() => stub.batch({ statements, schema }) as Promise<QueryResult<any>>),
+      query: (sql, params) => call(() => stub.query({ sql, params, schema, mirror }) as Promise<QueryResult<any>>),
+      batch: (statements) => call(() => stub.batch({ statements, schema, mirror }) as Promise<QueryResult<any>>),
     },
     tables,
   );
@@ -92,14 +102,25 @@ export function createClient(
     stub,
     query(sql: string, options?: QueryOptions, ...params: unknown[]) {
       return call(() =>
-        stub.query({ sql, params, isRaw: options?.isRaw, isTransaction: options?.isTransaction, schema }) as Promise<QueryResult<any>>,
+        stub.query({
+          sql,
+          params,
+          isRaw: options?.isRaw,
+          isTransaction: options?.isTransaction,
+          skipMirror: options?.skipMirror,
+          schema,
+          mirror,
+        }) as Promise<QueryResult<any>>,
       );
     },
     batch(statements, options) {
-      return call(() => stub.batch({ statements, isRaw: options?.isRaw, schema }) as Promise<QueryResult<any>>);
+      return call(() => stub.batch({ statements, isRaw: options?.isRaw, schema, mirror }) as Promise<QueryResult<any>>);
     },
     init() {
-      return call(() => stub.init(schema) as Promise<QueryResult<{ initialized: true }>>);
+      return call(() => stub.init(schema, mirror) as Promise<QueryResult<{ initialized: true }>>);
+    },
+    mirrorStatus() {
+      return call(() => stub.mirrorStatus() as Promise<QueryResult<MirrorStatus>>);
     },
     middleware(request: Request, options?: MiddlewareOptions) {
       return serveDatabase(request, { name, stub, schema, schemaError }, options);

@@ -3,7 +3,7 @@
  * transaction) atomically inside `transactionSync`, and shapes the rows of the last statement.
  * Per-statement decisions come from the Rust core (cached by SQL text); rows stay in JS.
  */
-import { analyze, exactIntegersSql, shapeColumns, type StatementInfo } from "./analysis.js";
+import { type Analysis, analyze, exactIntegersSql, shapeColumns, type StatementInfo } from "./analysis.js";
 import { DormError } from "./errors.js";
 import type { RawResult, SqlValue } from "./types.js";
 
@@ -20,17 +20,36 @@ export interface RunOptions {
 
 export type Rows = Record<string, SqlValue>[];
 
+/**
+ * Called around every SQL string that may write (mirroring observes writes and schema changes
+ * there); `execute` runs the given text, the SQL itself or a rewrite of it, with the same values.
+ */
+export type RunHook = <T>(sql: string, analysis: Analysis, execute: (sql: string) => T) => T;
+
 export class Engine {
   readonly #storage: DurableObjectStorage;
   readonly #sql: SqlStorage;
+  readonly #hook: RunHook | undefined;
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(storage: DurableObjectStorage, hook?: RunHook) {
     this.#storage = storage;
     this.#sql = storage.sql;
+    this.#hook = hook;
   }
 
   /** Runs one SQL string of one or more statements. Throws `DormError`. */
   run(sql: string, params: readonly unknown[], options: RunOptions = {}): Rows | RawResult {
+    let analysis: Analysis | undefined;
+    try {
+      analysis = this.#hook && typeof sql === "string" ? analyze(sql) : undefined;
+    } catch {
+      // #run reports it
+    }
+    if (!analysis || analysis.readOnly) return this.#run(sql, params, options);
+    return this.#hook!(sql, analysis, (text) => this.#run(text, params, options));
+  }
+
+  #run(sql: string, params: readonly unknown[], options: RunOptions): Rows | RawResult {
     if (typeof sql !== "string") throw new DormError("INVALID_ARGUMENT", 400, "sql must be a string");
     if (!Array.isArray(params)) throw new DormError("INVALID_ARGUMENT", 400, "params must be an array");
     const analysis = analyze(sql);

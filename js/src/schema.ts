@@ -47,13 +47,25 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS _dorm_schema (
   applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 )`;
 
+/** How mirroring takes part in applying a schema (see `mirror/`). */
+export interface LedgerHooks {
+  /** The statement as this database runs it. */
+  statement?(sql: string): string;
+  /** True for an error that means "already done here" (recorded as applied). */
+  tolerate?(error: DormError): boolean;
+  /** After statements were applied, inside the same transaction. */
+  applied?(): void;
+}
+
 /** Applies prepared schemas to one object's storage, each statement once. */
 export class SchemaLedger {
   #applied: string | undefined;
   readonly #storage: DurableObjectStorage;
+  readonly #hooks: LedgerHooks;
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(storage: DurableObjectStorage, hooks: LedgerHooks = {}) {
     this.#storage = storage;
+    this.#hooks = hooks;
   }
 
   /** Applies what of `schema` this database has not applied yet, atomically. Throws `DormError`. */
@@ -66,19 +78,26 @@ export class SchemaLedger {
     this.#storage.transactionSync(() => {
       sql.exec(LEDGER);
       const done = new Set(sql.exec<{ sql: string }>("SELECT sql FROM _dorm_schema").toArray().map((r) => r.sql));
+      let applied = false;
       for (const statement of schema.statements) {
         if (done.has(statement)) continue;
         try {
-          sql.exec(statement);
+          sql.exec(this.#hooks.statement?.(statement) ?? statement);
         } catch (error) {
           const cause = DormError.from(error);
+          if (this.#hooks.tolerate?.(cause)) {
+            sql.exec("INSERT INTO _dorm_schema (sql) VALUES (?)", statement);
+            continue;
+          }
           const hint = /already exists/.test(cause.message)
             ? " (this database applied an earlier version of the statement: write CREATE ... IF NOT EXISTS, and change existing tables by appending ALTER TABLE statements)"
             : "";
           throw new DormError("INVALID_SCHEMA", 400, `schema statement failed: ${cause.message}${hint}\n  in: ${statement}`);
         }
         sql.exec("INSERT INTO _dorm_schema (sql) VALUES (?)", statement);
+        applied = true;
       }
+      if (applied) this.#hooks.applied?.();
     });
     this.#applied = schema.hash;
   }

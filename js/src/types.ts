@@ -1,4 +1,7 @@
 /** Public types of dormroom. */
+import type { MirrorTarget } from "./mirror/types.js";
+
+export type { MirrorStatus, MirrorTarget, MirrorTargetStatus, MirrorSourceStatus } from "./mirror/types.js";
 
 /** A table described by JSON Schema; `$id` is the table name. */
 export interface TableSchema {
@@ -49,6 +52,8 @@ export interface DOConfig {
   /** A database that receives every write of this one (see the README, "Mirroring"). */
   mirrorName?: string;
   mirrorLocationHint?: DurableObjectLocationHint;
+  /** Databases that receive every write of this one, e.g. `[{ name: "aggregate" }]` (with `mirrorName`, both). */
+  mirrors?: readonly MirrorTarget[];
   /** Accepted for parity; delivery to mirrors does not need `waitUntil`. */
   ctx?: ExecutionContext;
 }
