@@ -142,39 +142,3 @@ orm_export!(
     /// `{ sql, params, cursorColumns }`.
     compile_paginate, "compilePaginate", PaginateRequest
 );
-
-/// The mirror entry points (`dorm_core::mirror`). Each takes its request object as JSON text
-/// (the shapes are in `dorm_core::mirror::requests`); table descriptions and statements cross
-/// here, rows never do.
-macro_rules! mirror_export {
-    ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
-        $(#[$doc])*
-        #[wasm_bindgen(js_name = $js)]
-        pub fn $name(request_json: &str) -> Result<JsValue, JsValue> {
-            let request: dorm_core::mirror::requests::$request = from_json(request_json)?;
-            to_js(request.answer())
-        }
-    };
-}
-
-mirror_export!(
-    /// `{ table: { name, sql, columns: [{ name, pk, hidden }], withoutRowid?, indexes? }, previous?: { id, spec },
-    /// existing?: [{ name, sql }], nextId, snapshot? }` → `{ spec, shapeId, change, statements }`.
-    mirror_capture, "mirrorCapture", CaptureRequest
-);
-mirror_export!(
-    /// `{ spec, current?: { name, sql, columns }, sourceColumn?, ownName }` → statements.
-    mirror_ensure, "mirrorEnsure", EnsureRequest
-);
-mirror_export!(
-    /// `{ spec, sourceColumn? }` → `{ upsert, delete, clear }`.
-    mirror_apply, "mirrorApply", ApplyRequest
-);
-mirror_export!(
-    /// `{ schema: { tables, indexes?, triggers? }, sourceColumn?, ownName }` → `{ statements, clear, skipped }`.
-    mirror_normalize, "mirrorNormalize", NormalizeRequest
-);
-mirror_export!(
-    /// `{ sql, sourceColumn?, ownName }` → the statement as a mirror database runs it.
-    mirror_statement, "mirrorStatement", StatementRequest
-);
