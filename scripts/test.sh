@@ -16,5 +16,11 @@ vitest run
 echo "test: end to end"
 node --test --test-concurrency=1 $(ls js/e2e/*.test.mjs | grep -v /explorer.test.mjs)
 echo "test: explorer in headless Chromium"
-[ -x /usr/bin/chromium ] || echo "test: /usr/bin/chromium is missing (apt-get install chromium): the browser tests are skipped" >&2
+if [ ! -x /usr/bin/chromium ]; then
+  # Debian's Chromium (Playwright cannot download browsers here); needs root or sudo.
+  echo "test: installing Debian's chromium for the browser tests"
+  sudo_if_needed=$([ "$(id -u)" = 0 ] || echo sudo)
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq chromium >/dev/null
+fi
 node --test js/e2e/explorer.test.mjs
