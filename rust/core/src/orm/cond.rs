@@ -1,16 +1,43 @@
-//! A condition tree: what a where clause means, before it is SQL. Constant parts fold away
-//! (`$in: []` is false, `$and: []` is true), so an empty where is recognisable however it
-//! was written.
+//! A condition tree: what a where clause means, before it is SQL ([`super::render`] writes it).
+//! Constant parts fold away (`$in: []` is false, `$and: []` is true), so an empty where is
+//! recognisable however it was written.
 
 use serde_json::Value;
+
+/// A comparison operator. `In`/`NotIn` bind one value per list item; `InJson`/`NotInJson`
+/// bind the whole list as one JSON array text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    Like,
+    IsNull,
+    IsNotNull,
+    In,
+    NotIn,
+    InJson,
+    NotInJson,
+}
+
+/// One test of one column against its bound values (already in stored form: see
+/// [`super::bind`]). The column name is validated; the renderer quotes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Test {
+    pub column: String,
+    pub op: Op,
+    pub values: Vec<Value>,
+}
 
 /// A boolean condition over a row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cond {
     True,
     False,
-    /// One comparison: SQL text with a `?` per parameter, and the parameters in order.
-    Leaf(String, Vec<Value>),
+    Test(Test),
     /// All of these, at least two, none of them an `And`, `True` or `False`.
     And(Vec<Cond>),
     /// One of these, at least two, none of them an `Or`, `True` or `False`.
@@ -18,17 +45,28 @@ pub enum Cond {
 }
 
 impl Cond {
-    /// A comparison without parameters.
-    pub fn sql(text: impl Into<String>) -> Cond {
-        Cond::Leaf(text.into(), Vec::new())
+    /// A test without values (`IS NULL`, `IS NOT NULL`).
+    ///
+    /// ```
+    /// use dorm_core::orm::cond::{Cond, Op};
+    /// assert!(matches!(Cond::test("a", Op::IsNull, vec![]), Cond::Test(_)));
+    /// ```
+    pub fn test(column: &str, op: Op, values: Vec<Value>) -> Cond {
+        Cond::Test(Test { column: column.to_string(), op, values })
     }
 
-    /// A comparison with one parameter.
-    pub fn bound(text: impl Into<String>, value: Value) -> Cond {
-        Cond::Leaf(text.into(), vec![value])
+    /// A test against one value.
+    pub fn compare(column: &str, op: Op, value: Value) -> Cond {
+        Cond::test(column, op, vec![value])
     }
 
     /// All of `terms`, folded.
+    ///
+    /// ```
+    /// use dorm_core::orm::cond::Cond;
+    /// assert_eq!(Cond::all(vec![Cond::True, Cond::True]), Cond::True);
+    /// assert_eq!(Cond::all(vec![Cond::True, Cond::False]), Cond::False);
+    /// ```
     pub fn all(terms: Vec<Cond>) -> Cond {
         let mut kept = Vec::with_capacity(terms.len());
         for term in terms {
@@ -47,6 +85,11 @@ impl Cond {
     }
 
     /// Any of `terms`, folded.
+    ///
+    /// ```
+    /// use dorm_core::orm::cond::Cond;
+    /// assert_eq!(Cond::any(vec![]), Cond::False);
+    /// ```
     pub fn any(terms: Vec<Cond>) -> Cond {
         let mut kept = Vec::with_capacity(terms.len());
         for term in terms {
@@ -63,42 +106,6 @@ impl Cond {
             _ => Cond::Or(kept),
         }
     }
-
-    /// Appends the condition's SQL to `sql` and its parameters to `params`.
-    pub fn render(&self, sql: &mut String, params: &mut Vec<Value>) {
-        match self {
-            Cond::True => sql.push_str("1 = 1"),
-            Cond::False => sql.push_str("0 = 1"),
-            Cond::Leaf(text, values) => {
-                sql.push_str(text);
-                params.extend(values.iter().cloned());
-            }
-            Cond::And(terms) | Cond::Or(terms) => {
-                let joiner = if matches!(self, Cond::And(_)) { " AND " } else { " OR " };
-                for (i, term) in terms.iter().enumerate() {
-                    if i > 0 {
-                        sql.push_str(joiner);
-                    }
-                    let nested = matches!(term, Cond::And(_) | Cond::Or(_));
-                    if nested {
-                        sql.push('(');
-                    }
-                    term.render(sql, params);
-                    if nested {
-                        sql.push(')');
-                    }
-                }
-            }
-        }
-    }
-
-    /// ` WHERE ...`, or nothing for a condition that is always true.
-    pub fn render_where(&self, sql: &mut String, params: &mut Vec<Value>) {
-        if *self != Cond::True {
-            sql.push_str(" WHERE ");
-            self.render(sql, params);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -107,21 +114,13 @@ mod tests {
 
     #[test]
     fn folds_constants_and_flattens() {
-        let a = || Cond::sql("a");
+        let a = || Cond::test("a", Op::IsNull, vec![]);
         assert_eq!(Cond::all(vec![Cond::True, a()]), a());
         assert_eq!(Cond::all(vec![a(), Cond::False]), Cond::False);
-        assert_eq!(Cond::any(vec![]), Cond::False);
         assert_eq!(Cond::any(vec![a(), Cond::True]), Cond::True);
         let nested = Cond::all(vec![a(), Cond::all(vec![a(), a()])]);
         assert_eq!(nested, Cond::And(vec![a(), a(), a()]));
-    }
-
-    #[test]
-    fn renders_groups_in_parentheses() {
-        let c = Cond::all(vec![Cond::bound("x = ?", 1.into()), Cond::any(vec![Cond::sql("y"), Cond::sql("z")])]);
-        let (mut sql, mut params) = (String::new(), Vec::new());
-        c.render(&mut sql, &mut params);
-        assert_eq!(sql, "x = ? AND (y OR z)");
-        assert_eq!(params, [Value::from(1)]);
+        let nested = Cond::any(vec![Cond::any(vec![a(), a()]), Cond::False, a()]);
+        assert_eq!(nested, Cond::Or(vec![a(), a(), a()]));
     }
 }

@@ -54,7 +54,7 @@ pub fn plan_insert_many(table: &str, columns: &[String], row_count: u64, return_
         if return_record {
             sql.push_str(" RETURNING *");
         }
-        check_limits(&sql, columns.len() * usize::try_from(rows).unwrap_or(usize::MAX))?;
+        check_limits(&sql, columns.len().saturating_mul(usize::try_from(rows).unwrap_or(usize::MAX)))?;
         Ok(sql)
     };
     // At most 100 columns of at most 255 bytes and 100 tuples: far below 100,000 bytes.

@@ -3,21 +3,25 @@
 //! into the SQL; names are always quoted by [`crate::ident`]. Rows never pass through here:
 //! for many rows, [`plan_insert_many`] plans the statements and JavaScript binds the values.
 //!
-//! - [`parse`]: JSON values → typed parts; [`cond`]: where clauses as condition trees.
+//! - [`parse`], [`filter`]: JSON values → typed parts (options, values; where clauses as
+//!   [`cond`] trees); [`render`]: typed parts → SQL text.
 //! - [`statements`]: select, count, insert, update, remove, upsert.
 //! - [`insert_many`], [`paginate`]: multi-row inserts and keyset pagination.
 //! - [`requests`]: the request objects the wasm bindings take as JSON text.
 
 pub mod cond;
+pub mod filter;
 pub mod insert_many;
 pub mod paginate;
 pub mod parse;
+pub mod render;
 pub mod requests;
 pub mod statements;
 
 pub use insert_many::{plan_insert_many, InsertManyPlan};
 pub use paginate::{compile_paginate, Page};
-pub use parse::{bind, js_number, parse_where, whole_number};
+pub use filter::parse_where;
+pub use parse::{bind, js_number, whole_number};
 pub use statements::{compile_count, compile_insert, compile_remove, compile_select, compile_update, compile_upsert};
 
 use crate::error::{DormError, ErrorCode, Result};

@@ -2,9 +2,10 @@
 //! values of the order columns plus a unique key. Unlike OFFSET, a page neither repeats nor
 //! skips rows when rows are inserted or deleted meanwhile, and costs the same at any depth.
 
-use super::cond::Cond;
-use super::parse::{bad, bind, names, options, order_by, parse_where, whole_number, Order};
-use super::statements::render_order;
+use super::cond::{Cond, Op};
+use super::filter::parse_where;
+use super::parse::{bad, bind, names, options, order_by, whole_number, Order};
+use super::render::{render_order, render_where};
 use super::Compiled;
 use crate::error::Result;
 use crate::ident::{self, quote_unchecked as q, same_name};
@@ -103,7 +104,7 @@ pub fn compile_paginate(table: &str, where_: &Value, options_: &Value) -> Result
 
     let cond = Cond::all(vec![parse_where(where_)?, seek]);
     let (mut sql, mut params) = (format!("SELECT {} FROM {t}", select.join(", ")), Vec::new());
-    cond.render_where(&mut sql, &mut params);
+    render_where(&cond, &mut sql, &mut params);
     render_order(&order, &mut sql);
     sql.push_str(" LIMIT ?");
     params.push(limit.into());
@@ -121,13 +122,13 @@ fn after(order: &[Order], cursor: &[Value]) -> Cond {
     let mut options = Vec::with_capacity(order.len());
     for (i, (o, value)) in order.iter().zip(cursor).enumerate() {
         let mut terms: Vec<Cond> = order.iter().zip(cursor).take(i).map(|(o, v)| equal(&o.column, v)).collect();
-        let c = q(&o.column);
+        let c = o.column.as_str();
         let past = match (o.descending, value.is_null()) {
             // Ascending: NULLs first, so every non-NULL value is after a NULL one.
-            (false, false) => Cond::bound(format!("{c} > ?"), bind(value)),
-            (false, true) => Cond::sql(format!("{c} IS NOT NULL")),
+            (false, false) => Cond::compare(c, Op::Gt, bind(value)),
+            (false, true) => Cond::test(c, Op::IsNotNull, vec![]),
             // Descending: NULLs last, so they are after every non-NULL value, and nothing is after NULL.
-            (true, false) => Cond::any(vec![Cond::bound(format!("{c} < ?"), bind(value)), Cond::sql(format!("{c} IS NULL"))]),
+            (true, false) => Cond::any(vec![Cond::compare(c, Op::Lt, bind(value)), Cond::test(c, Op::IsNull, vec![])]),
             (true, true) => Cond::False,
         };
         terms.push(past);
@@ -137,10 +138,9 @@ fn after(order: &[Order], cursor: &[Value]) -> Cond {
 }
 
 fn equal(column: &str, value: &Value) -> Cond {
-    let c = q(column);
     if value.is_null() {
-        Cond::sql(format!("{c} IS NULL"))
+        Cond::test(column, Op::IsNull, vec![])
     } else {
-        Cond::bound(format!("{c} = ?"), bind(value))
+        Cond::compare(column, Op::Eq, bind(value))
     }
 }

@@ -1,23 +1,13 @@
-//! Requests as JSON values → typed parts: where clauses become [`Cond`] trees (values bound,
-//! names quoted), options become orders, limits and column lists. Every malformed shape is an
-//! INVALID_ARGUMENT that says what was expected.
+//! Options and values of requests, JSON → typed: orders, limits, column lists, bound values.
+//! Every malformed shape is an INVALID_ARGUMENT that says what was expected. Where clauses are
+//! read in [`super::filter`].
 
-use super::cond::Cond;
 use crate::error::{DormError, ErrorCode, Result};
 use crate::ident::{self, shown};
 use serde_json::{Map, Number, Value};
 
-/// How deeply `$and` / `$or` groups may nest.
-pub const MAX_DEPTH: usize = 32;
-
-/// `$in` lists longer than this are bound as one JSON array (`IN (SELECT value FROM
-/// json_each(?))`), so they do not use up the 100 parameters a statement may bind.
-pub const MAX_IN_LIST: usize = 32;
-
 /// The largest integer JavaScript represents exactly.
 const MAX_SAFE: u64 = 1 << 53;
-
-const OPERATORS: &str = "$eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $like, $isNull";
 
 pub(crate) fn bad(message: impl Into<String>) -> DormError {
     DormError::new(ErrorCode::InvalidArgument, message)
@@ -152,125 +142,6 @@ pub(crate) fn names(value: &Value, what: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// A where clause: `{ column: value | { $op: value, ... }, $and: [...], $or: [...] }`.
-pub fn parse_where(value: &Value) -> Result<Cond> {
-    where_at(value, 0)
-}
-
-fn where_at(value: &Value, depth: usize) -> Result<Cond> {
-    if depth > MAX_DEPTH {
-        return Err(bad(format!("$and/$or groups nest deeper than {MAX_DEPTH} levels; flatten the where clause")));
-    }
-    let map = match value {
-        Value::Null => return Ok(Cond::True),
-        Value::Object(map) => map,
-        other => return Err(bad(format!("a where clause must be an object like {{ \"id\": 1 }}, not {}", kind(other)))),
-    };
-    let mut terms = Vec::with_capacity(map.len());
-    for (key, value) in map {
-        match key.as_str() {
-            "$and" | "$or" => {
-                let Value::Array(groups) = value else {
-                    return Err(bad(format!("{key} must be an array of where objects, like {key}: [{{ \"a\": 1 }}, {{ \"b\": 2 }}]")));
-                };
-                let mut parts = Vec::with_capacity(groups.len());
-                for group in groups {
-                    if !group.is_object() {
-                        return Err(bad(format!("{key} must hold where objects, not {}", kind(group))));
-                    }
-                    parts.push(where_at(group, depth + 1)?);
-                }
-                terms.push(if key == "$and" { Cond::all(parts) } else { Cond::any(parts) });
-            }
-            op if op.starts_with('$') => {
-                return Err(bad(format!(
-                    "unknown operator {} at the top of a where clause; use $and or $or there, and {OPERATORS} inside a column's object",
-                    shown(op)
-                )))
-            }
-            column => terms.push(column_cond(column, value)?),
-        }
-    }
-    Ok(Cond::all(terms))
-}
-
-fn column_cond(column: &str, value: &Value) -> Result<Cond> {
-    let q = ident::quote(column, "column")?;
-    match value {
-        Value::Null => Ok(Cond::sql(format!("{q} IS NULL"))),
-        Value::Object(ops) if !ops.is_empty() && ops.keys().all(|k| k.starts_with('$')) => {
-            let mut terms = Vec::with_capacity(ops.len());
-            for (op, arg) in ops {
-                terms.push(operator(column, &q, op, arg)?);
-            }
-            Ok(Cond::all(terms))
-        }
-        Value::Object(ops) if ops.keys().any(|k| k.starts_with('$')) => Err(bad(format!(
-            "the value of column {} mixes operators ($...) and plain keys; to match a JSON object, use {{ \"$eq\": {{ ... }} }}",
-            shown(column)
-        ))),
-        other => Ok(Cond::bound(format!("{q} = ?"), bind(other))),
-    }
-}
-
-fn operator(column: &str, q: &str, op: &str, arg: &Value) -> Result<Cond> {
-    let compare = |sql_op: &str| -> Result<Cond> {
-        if arg.is_null() {
-            return Err(bad(format!(
-                "{op}: null on column {} matches no row; use {{ \"$isNull\": true }} to test for NULL",
-                shown(column)
-            )));
-        }
-        Ok(Cond::bound(format!("{q} {sql_op} ?"), bind(arg)))
-    };
-    match op {
-        "$eq" if arg.is_null() => Ok(Cond::sql(format!("{q} IS NULL"))),
-        "$ne" if arg.is_null() => Ok(Cond::sql(format!("{q} IS NOT NULL"))),
-        "$eq" => compare("="),
-        "$ne" => compare("<>"),
-        "$gt" => compare(">"),
-        "$gte" => compare(">="),
-        "$lt" => compare("<"),
-        "$lte" => compare("<="),
-        "$like" => match arg {
-            Value::String(_) => compare("LIKE"),
-            _ => Err(bad(format!("$like on column {} needs a pattern string like \"%abc%\"", shown(column)))),
-        },
-        "$isNull" => match arg {
-            Value::Bool(true) => Ok(Cond::sql(format!("{q} IS NULL"))),
-            Value::Bool(false) => Ok(Cond::sql(format!("{q} IS NOT NULL"))),
-            _ => Err(bad(format!("$isNull on column {} must be true or false", shown(column)))),
-        },
-        "$in" | "$nin" => {
-            let Value::Array(items) = arg else {
-                return Err(bad(format!("{op} on column {} needs an array of values", shown(column))));
-            };
-            let values: Vec<Value> = items.iter().filter(|v| !v.is_null()).map(bind).collect();
-            let has_null = values.len() < items.len();
-            let negate = op == "$nin";
-            let list = if values.is_empty() {
-                None
-            } else if values.len() > MAX_IN_LIST {
-                let not = if negate { "NOT " } else { "" };
-                Some(Cond::bound(format!("{q} {not}IN (SELECT value FROM json_each(?))"), Value::String(Value::Array(values).to_string())))
-            } else {
-                let marks = vec!["?"; values.len()].join(", ");
-                let not = if negate { "NOT " } else { "" };
-                Some(Cond::Leaf(format!("{q} {not}IN ({marks})"), values))
-            };
-            Ok(match (negate, list) {
-                // x IN (..) never matches NULL; a listed null adds `OR x IS NULL`.
-                (false, list) => Cond::any(list.into_iter().chain(has_null.then(|| Cond::sql(format!("{q} IS NULL")))).collect()),
-                // x NOT IN (..) already leaves NULL rows out.
-                (true, Some(list)) => list,
-                (true, None) if has_null => Cond::sql(format!("{q} IS NOT NULL")),
-                (true, None) => Cond::True,
-            })
-        }
-        other => Err(bad(format!("unknown operator {} on column {}; use one of {OPERATORS}", shown(other), shown(column)))),
-    }
-}
-
 /// A value as shown in messages, cut after 40 characters.
 pub(crate) fn short(value: &Value) -> String {
     let text = value.to_string();
@@ -279,16 +150,5 @@ pub(crate) fn short(value: &Value) -> String {
         format!("{cut}…")
     } else {
         cut
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }

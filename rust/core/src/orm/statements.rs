@@ -1,6 +1,9 @@
 //! Select, count, insert, update, remove and upsert, each compiled to one statement.
 
-use super::parse::{bad, bind, count, names, options, order_by, parse_where, Order};
+use super::cond::Cond;
+use super::filter::parse_where;
+use super::parse::{bad, bind, count, names, options, order_by};
+use super::render::{render_names, render_order, render_where};
 use super::Compiled;
 use crate::error::Result;
 use crate::ident::{self, quote_unchecked as q, same_name, shown};
@@ -20,12 +23,12 @@ pub fn compile_select(table: &str, where_: &Value, options_: &Value) -> Result<C
     let t = ident::quote(table, "table")?;
     let columns = match opts.and_then(|o| o.get("columns")) {
         None | Some(Value::Null) => "*".to_string(),
-        Some(list) => names(list, "columns")?.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+        Some(list) => render_names(&names(list, "columns")?),
     };
     let order = order_by(opts.and_then(|o| o.get("orderBy")))?;
     let cond = parse_where(where_)?;
     let (mut sql, mut params) = (format!("SELECT {columns} FROM {t}"), Vec::new());
-    cond.render_where(&mut sql, &mut params);
+    render_where(&cond, &mut sql, &mut params);
     render_order(&order, &mut sql);
     match (count(opts, "limit")?, count(opts, "offset")?) {
         (None, None) => {}
@@ -58,7 +61,7 @@ pub fn compile_count(table: &str, where_: &Value) -> Result<Compiled> {
     let t = ident::quote(table, "table")?;
     let cond = parse_where(where_)?;
     let (mut sql, mut params) = (format!("SELECT COUNT(*) AS \"count\" FROM {t}"), Vec::new());
-    cond.render_where(&mut sql, &mut params);
+    render_where(&cond, &mut sql, &mut params);
     Compiled::new(sql, params)
 }
 
@@ -73,7 +76,7 @@ pub fn compile_insert(table: &str, data: &Value, return_record: bool) -> Result<
     let t = ident::quote(table, "table")?;
     let (columns, params) = row(data, "insert")?;
     let marks = vec!["?"; columns.len()].join(", ");
-    let mut sql = format!("INSERT INTO {t} ({}) VALUES ({marks})", quoted(&columns));
+    let mut sql = format!("INSERT INTO {t} ({}) VALUES ({marks})", render_names(&columns));
     returning(&mut sql, return_record);
     Compiled::new(sql, params)
 }
@@ -90,7 +93,7 @@ pub fn compile_update(table: &str, data: &Value, where_: &Value, return_record: 
     let cond = parse_where(where_)?;
     let set: Vec<String> = columns.iter().map(|c| format!("{} = ?", q(c))).collect();
     let mut sql = format!("UPDATE {t} SET {}", set.join(", "));
-    cond.render_where(&mut sql, &mut params);
+    render_where(&cond, &mut sql, &mut params);
     returning(&mut sql, return_record);
     Compiled::new(sql, params)
 }
@@ -114,7 +117,7 @@ pub fn compile_remove(table: &str, where_: &Value, options_: &Value) -> Result<C
     };
     let (all, return_record) = (flag("all", false)?, flag("returnRecord", true)?);
     let cond = parse_where(where_)?;
-    if cond == super::cond::Cond::True && !all {
+    if cond == Cond::True && !all {
         return Err(bad(format!(
             "remove() with an empty where clause would delete every row of {}; to do that, pass {{ all: true }} as options: \
              remove(table, {{}}, {{ all: true }})",
@@ -122,7 +125,7 @@ pub fn compile_remove(table: &str, where_: &Value, options_: &Value) -> Result<C
         )));
     }
     let (mut sql, mut params) = (format!("DELETE FROM {t}"), Vec::new());
-    cond.render_where(&mut sql, &mut params);
+    render_where(&cond, &mut sql, &mut params);
     returning(&mut sql, return_record);
     Compiled::new(sql, params)
 }
@@ -160,11 +163,10 @@ pub fn compile_upsert(table: &str, data: &Value, conflict_columns: &[String], re
         .map(|c| format!("{} = excluded.{}", q(c), q(c)))
         .collect();
     let action = if updates.is_empty() { "DO NOTHING".to_string() } else { format!("DO UPDATE SET {}", updates.join(", ")) };
-    let target: Vec<String> = conflict_columns.iter().map(|c| q(c)).collect();
     let mut sql = format!(
         "INSERT INTO {t} ({}) VALUES ({marks}) ON CONFLICT ({}) {action}",
-        quoted(&columns),
-        target.join(", ")
+        render_names(&columns),
+        render_names(conflict_columns)
     );
     returning(&mut sql, return_record);
     Compiled::new(sql, params)
@@ -194,20 +196,6 @@ fn row(data: &Value, what: &str) -> Result<(Vec<String>, Vec<Value>)> {
         params.push(bind(value));
     }
     Ok((columns, params))
-}
-
-fn quoted(columns: &[String]) -> String {
-    columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
-}
-
-pub(crate) fn render_order(order: &[Order], sql: &mut String) {
-    if order.is_empty() {
-        return;
-    }
-    let terms: Vec<String> =
-        order.iter().map(|o| format!("{} {}", q(&o.column), if o.descending { "DESC" } else { "ASC" })).collect();
-    sql.push_str(" ORDER BY ");
-    sql.push_str(&terms.join(", "));
 }
 
 fn returning(sql: &mut String, return_record: bool) {
