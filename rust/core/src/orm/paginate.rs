@@ -64,7 +64,7 @@ pub fn compile_paginate(table: &str, where_: &Value, options_: &Value) -> Result
     }
     let limit = match get("limit") {
         None => DEFAULT_LIMIT,
-        Some(v) => whole_number(v).filter(|n| *n > 0).ok_or_else(|| bad("limit must be a whole number from 1 to 2^53"))?,
+        Some(v) => whole_number(v).filter(|n| *n > 0).ok_or_else(|| bad("limit must be a whole number from 1 to 2^53 − 1"))?,
     };
     let seek = match get("cursor") {
         None => Cond::True,

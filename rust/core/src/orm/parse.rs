@@ -6,14 +6,14 @@ use crate::error::{DormError, ErrorCode, Result};
 use crate::ident::{self, shown};
 use serde_json::{Map, Number, Value};
 
-/// The largest integer JavaScript represents exactly.
-const MAX_SAFE: u64 = 1 << 53;
+/// The largest integer JavaScript represents exactly (`Number.MAX_SAFE_INTEGER`, 2^53 − 1).
+pub const MAX_SAFE: u64 = (1 << 53) - 1;
 
 pub(crate) fn bad(message: impl Into<String>) -> DormError {
     DormError::new(ErrorCode::InvalidArgument, message)
 }
 
-/// A non-negative whole JSON number up to 2^53 (`10` or `10.0`), else None.
+/// A non-negative whole JSON number up to 2^53 − 1 (`10` or `10.0`), else None.
 ///
 /// ```
 /// use dorm_core::orm::whole_number;
@@ -32,7 +32,7 @@ pub fn whole_number(value: &Value) -> Option<u64> {
 }
 
 /// A value as a parameter: booleans become 1/0 and objects/arrays JSON text, as they are stored;
-/// integers beyond ±2^53 become the JavaScript number they already were on the JavaScript side.
+/// integers beyond ±(2^53 − 1) become the JavaScript number they already were on the JavaScript side.
 ///
 /// ```
 /// use serde_json::json;
@@ -48,7 +48,7 @@ pub fn bind(value: &Value) -> Value {
     }
 }
 
-/// `n` as JavaScript sees it: integers beyond ±2^53 as the nearest double, since JavaScript
+/// `n` as JavaScript sees it: integers beyond ±(2^53 − 1) as the nearest double, since JavaScript
 /// numbers are doubles (and the wasm boundary refuses larger integers).
 pub fn js_number(n: &Number) -> Number {
     let safe = |i: i128| i.unsigned_abs() <= u128::from(MAX_SAFE);
@@ -78,7 +78,7 @@ pub(crate) fn count(options: Option<&Map<String, Value>>, key: &str) -> Result<O
         None | Some(Value::Null) => Ok(None),
         Some(v) => whole_number(v)
             .map(Some)
-            .ok_or_else(|| bad(format!("{key} must be a whole number from 0 to 2^53, not {}", short(v)))),
+            .ok_or_else(|| bad(format!("{key} must be a whole number from 0 to 2^53 − 1, not {}", short(v)))),
     }
 }
 

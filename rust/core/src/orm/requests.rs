@@ -144,7 +144,7 @@ pub struct InsertManyRequest {
 
 impl InsertManyRequest {
     pub fn compile(&self) -> Result<InsertManyPlan> {
-        let rows = whole_number(&self.row_count).ok_or_else(|| bad("rowCount must be a whole number from 0 to 2^53"))?;
+        let rows = whole_number(&self.row_count).ok_or_else(|| bad("rowCount must be a whole number from 0 to 2^53 − 1"))?;
         plan_insert_many(&self.table, &self.columns, rows, self.return_record)
     }
 }
