@@ -4,6 +4,7 @@
 
 use super::column::{Column, Kind};
 use crate::error::{DormError, ErrorCode, Result};
+use crate::orm::parse::short;
 use serde_json::Value;
 
 /// Date defaults that are SQL keywords rather than text.
@@ -77,15 +78,5 @@ fn signed(n: String) -> String {
         format!("({n})")
     } else {
         n
-    }
-}
-
-fn short(value: &Value) -> String {
-    let text = value.to_string();
-    let cut: String = text.chars().take(40).collect();
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
     }
 }
