@@ -82,7 +82,8 @@ export class SchemaLedger {
       for (const statement of schema.statements) {
         if (done.has(statement)) continue;
         try {
-          sql.exec(this.#hooks.statement?.(statement) ?? statement);
+          const text = this.#hooks.statement?.(statement) ?? statement;
+          if (text) sql.exec(text);
         } catch (error) {
           const cause = DormError.from(error);
           if (this.#hooks.tolerate?.(cause)) {

@@ -57,21 +57,32 @@ export class MirrorSink {
     return this.#mode;
   }
 
-  /** Applies one delivery atomically. Throws `DormError` when it cannot (the source retries). */
+  /** Applies one delivery atomically; a failure is an answer with `error` (the source retries). */
   apply(delivery: Delivery): DeliveryResult {
-    checkDelivery(delivery);
-    if (this.#failNext > 0) {
-      this.#failNext--;
-      throw new DormError("INTERNAL", 500, "injected delivery failure (test hook)");
+    try {
+      checkDelivery(delivery);
+      if (this.#failNext > 0) {
+        this.#failNext--;
+        throw new DormError("INTERNAL", 500, "injected delivery failure (test hook)");
+      }
+      return this.#apply(delivery);
+    } catch (error) {
+      this.#forget();
+      return { ok: false, lastSeq: -1, applied: 0, error: DormError.from(error).message };
     }
+  }
+
+  #apply(delivery: Delivery): DeliveryResult {
     const { source, changes } = delivery;
     const column = delivery.sourceColumn || DEFAULT_SOURCE_COLUMN;
     const applied: number[] = [];
     const result = this.#storage.transactionSync((): DeliveryResult => {
       this.#enter(column);
-      const row = this.#sql.exec<{ last_seq: number }>("SELECT last_seq FROM _dorm_mirror_in WHERE source = ?", source).toArray()[0];
+      const row = this.#sql
+        .exec<{ last_seq: number; reset: string | null }>("SELECT last_seq, reset FROM _dorm_mirror_in WHERE source = ?", source)
+        .toArray()[0];
       let last = row?.last_seq ?? 0;
-      if (delivery.reset) {
+      if (delivery.reset && delivery.reset !== row?.reset) {
         this.#normalize(column);
         for (const clear of this.#clear) this.#sql.exec(clear, source);
         last = delivery.after;
@@ -115,10 +126,11 @@ export class MirrorSink {
       this.#sql.exec("UPDATE _dorm_mirror_ctl SET skip = 0");
       const lastSeq = Math.max(last, changes.at(-1)?.[0] ?? 0);
       this.#sql.exec(
-        `INSERT INTO _dorm_mirror_in (source, last_seq, applied, applied_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (source) DO UPDATE SET last_seq = ?2, applied = applied + ?3, applied_at = ?4`,
+        `INSERT INTO _dorm_mirror_in (source, last_seq, reset, applied, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (source) DO UPDATE SET last_seq = ?2, reset = coalesce(?3, reset), applied = applied + ?4, applied_at = ?5`,
         source,
         lastSeq,
+        delivery.reset || null,
         applied.length,
         Date.now(),
       );
@@ -127,23 +139,32 @@ export class MirrorSink {
     if (this.#log) for (const seq of applied) this.#log.push([source, seq]);
     if (result.ok && this.#failAfterCommit > 0) {
       this.#failAfterCommit--;
-      throw new DormError("INTERNAL", 500, "injected failure after commit (test hook)");
+      return { ok: false, lastSeq: -1, applied: 0, error: "injected failure after commit: the answer was lost (test hook)" };
     }
     return result;
   }
 
-  /** Around an app's SQL in a mirror: schema statements in mirror form, then the rest converted. */
+  /**
+   * Around an app's SQL in a mirror: schema statements in mirror form (a `CREATE TRIGGER` is not
+   * run), then whatever is left converted.
+   */
   around<T>(sql: string, analysis: Analysis, execute: (sql: string) => T): T {
     const schema = analysis.statements.some((s) => s.kind === "schema");
     if (!schema) return execute(sql);
     const column = this.#column();
     const rewritten = analysis.statements.map((s) => (s.kind === "schema" ? mirrorStatement(s.sql, column, this.#ownName()) : s.sql));
     const changed = rewritten.some((text, i) => text !== analysis.statements[i].sql);
-    return this.#storage.transactionSync(() => {
-      const result = execute(changed ? rewritten.join(";\n") : sql);
-      this.schemaChanged();
-      return result;
-    });
+    const text = changed ? rewritten.filter((t) => t !== "").join(";\n") || "SELECT 1 WHERE 0" : sql;
+    try {
+      return this.#storage.transactionSync(() => {
+        const result = execute(text);
+        this.schemaChanged();
+        return result;
+      });
+    } catch (error) {
+      this.#forget();
+      throw error;
+    }
   }
 
   /** A schema statement as this mirror runs it (the schema ledger's hook). */
@@ -172,6 +193,13 @@ export class MirrorSink {
     if (typeof hook.failAfterCommit === "number") this.#failAfterCommit = hook.failAfterCommit;
     if (hook.record) this.#log ??= [];
     return { log: [...(this.#log ?? [])] };
+  }
+
+  /** After a rolled-back transaction: what this instance believed may not have happened. */
+  #forget(): void {
+    this.#entered = undefined;
+    this.#ensured.clear();
+    this.#mode = hasTable(this.#sql, "_dorm_mirror_in");
   }
 
   #column(): string {

@@ -20,6 +20,8 @@ export const BATCH_BYTES = 4 << 20;
 /** Backoff after the n-th failure in a row: 250 ms · 2^(n−1), at most 5 minutes. */
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_MAX_MS = 5 * 60_000;
+/** Delivery rounds per alarm (changes keep arriving while a round waits for the mirrors). */
+const ROUNDS = 4;
 
 export function backoff(attempts: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
@@ -49,7 +51,13 @@ export class Deliverer {
     this.#source.armed = false;
     if (!this.#source.active) return;
     const self = this.#source.self ?? "";
-    await Promise.all(this.#source.targets().map((target) => this.#deliverTo(target, self)));
+    // Changes written while delivering are delivered in the same run (a few rounds at most).
+    for (let round = 0; round < ROUNDS; round++) {
+      const due = this.#source.targets().filter((t) => t.attempts === 0 && (t.reset || this.#hasAfter(t.delivered)));
+      const retries = round === 0 ? this.#source.targets().filter((t) => t.attempts > 0) : [];
+      if (due.length + retries.length === 0) break;
+      await Promise.all([...due, ...retries].map((target) => this.#deliverTo(target, self)));
+    }
     this.#source.trim();
     this.#schedule();
   }
@@ -63,7 +71,7 @@ export class Deliverer {
         source: self,
         sourceColumn: target.source_column,
         after: delivered,
-        reset: reset === 1,
+        reset,
         changes,
         shapes: this.#shapes(changes),
       };
@@ -74,16 +82,22 @@ export class Deliverer {
         this.#failed(target, error);
         return;
       }
+      if (result.error !== undefined) {
+        this.#failed(target, new Error(result.error));
+        return;
+      }
       if (!result.ok) {
         // The mirror misses changes it once acknowledged (it was wiped or restored): start over.
         this.#resync(target.name);
-        ({ delivered, reset } = this.#source.targets().find((t) => t.name === target.name) ?? { delivered, reset: 1 });
+        const restarted = this.#source.targets().find((t) => t.name === target.name);
+        if (!restarted) return;
+        ({ delivered, reset } = restarted);
         continue;
       }
       delivered = Math.max(result.lastSeq, changes.at(-1)?.[0] ?? 0);
-      reset = 0;
+      reset = null;
       this.#sql.exec(
-        `UPDATE _dorm_mirror_targets SET delivered = ?, reset = 0, attempts = 0, last_error = NULL, next_attempt_at = NULL,
+        `UPDATE _dorm_mirror_targets SET delivered = ?, reset = NULL, attempts = 0, last_error = NULL, next_attempt_at = NULL,
            delivered_changes = delivered_changes + ?, last_delivered_at = ? WHERE name = ?`,
         delivered,
         result.applied,
@@ -138,22 +152,30 @@ export class Deliverer {
   /** Snapshot everything for a mirror that lost its state. */
   #resync(name: string): void {
     this.#storage.transactionSync(() => {
-      this.#sql.exec("UPDATE _dorm_mirror_targets SET delivered = ?, reset = 1 WHERE name = ?", this.#source.lastSeq(), name);
+      this.#sql.exec(
+        "UPDATE _dorm_mirror_targets SET delivered = ?, reset = ? WHERE name = ?",
+        this.#source.lastSeq(),
+        crypto.randomUUID(),
+        name,
+      );
       this.#source.recapture(true);
     });
   }
 
-  /** The next alarm: now while a healthy mirror has changes waiting, else the earliest retry. */
+  /**
+   * The next alarm: soon while a healthy mirror has changes waiting, else the earliest retry.
+   * With nothing due, the next write arms it again. (An alarm set during the alarm handler must
+   * be later than the one running, or it counts as the same alarm and is cleared.)
+   */
   #schedule(): void {
     let at: number | undefined;
-    const now = Date.now();
+    const soon = Date.now() + 1;
     for (const target of this.#source.targets()) {
-      const due = target.attempts > 0 ? (target.next_attempt_at ?? now) : target.reset || this.#hasAfter(target.delivered) ? now : undefined;
+      const due = target.attempts > 0 ? Math.max(target.next_attempt_at ?? soon, soon) : target.reset || this.#hasAfter(target.delivered) ? soon : undefined;
       if (due !== undefined) at = Math.min(at ?? due, due);
     }
-    if (at === undefined) return;
-    this.#source.armed = true;
-    void this.#storage.setAlarm(at);
+    this.#source.armed = at !== undefined;
+    if (at !== undefined) void this.#storage.setAlarm(at);
   }
 
   #hasAfter(seq: number): boolean {

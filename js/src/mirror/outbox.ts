@@ -16,7 +16,8 @@ export type TargetRow = {
   source_column: string;
   binding: string | null;
   delivered: number;
-  reset: number;
+  /** A token while the mirror must start over from a snapshot (see `Delivery.reset`). */
+  reset: string | null;
   delivered_changes: number;
   last_delivered_at: number | null;
   attempts: number;
@@ -94,12 +95,13 @@ export class MirrorSource {
         const row = known.get(target.name);
         if (!row) {
           this.#sql.exec(
-            "INSERT INTO _dorm_mirror_targets (name, location_hint, source_column, binding, delivered, reset) VALUES (?, ?, ?, ?, ?, 1)",
+            "INSERT INTO _dorm_mirror_targets (name, location_hint, source_column, binding, delivered, reset) VALUES (?, ?, ?, ?, ?, ?)",
             target.name,
             target.locationHint ?? null,
             column,
             target.binding ?? null,
             base,
+            crypto.randomUUID(),
           );
           added = true;
         } else if (row.location_hint !== (target.locationHint ?? null) || row.source_column !== column || row.binding !== (target.binding ?? null)) {

@@ -23,7 +23,7 @@ export const SOURCE_SETUP = [
     source_column TEXT NOT NULL,
     binding TEXT,
     delivered INTEGER NOT NULL,
-    reset INTEGER NOT NULL DEFAULT 1,
+    reset TEXT,
     delivered_changes INTEGER NOT NULL DEFAULT 0,
     last_delivered_at INTEGER,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -39,6 +39,7 @@ export const MIRROR_SETUP = [
   `CREATE TABLE IF NOT EXISTS _dorm_mirror_in (
     source TEXT PRIMARY KEY,
     last_seq INTEGER NOT NULL,
+    reset TEXT,
     applied INTEGER NOT NULL DEFAULT 0,
     applied_at INTEGER
   )`,

@@ -35,8 +35,11 @@ export interface Delivery {
   sourceColumn: string;
   /** The last sequence number the source believes the mirror has applied. */
   after: number;
-  /** Start over: drop the source's rows in every mirror table, then apply (a snapshot follows). */
-  reset: boolean;
+  /**
+   * Start over (a token, else null): drop the source's rows in every mirror table, then apply
+   * (a snapshot follows). A retry carries the same token and is not a new start.
+   */
+  reset: string | null;
   changes: Change[];
   /** The shapes (JSON text) of the shape ids the changes use. */
   shapes: Record<string, string>;
@@ -44,12 +47,14 @@ export interface Delivery {
 
 /** A mirror's answer to a delivery. */
 export interface DeliveryResult {
-  /** False when the mirror misses changes before `after` (it lost its state): the source resends all. */
+  /** True when applied (or applied before); false with `error`, or when the mirror lacks changes before `after`. */
   ok: boolean;
   /** The last sequence number of this source the mirror has applied. */
   lastSeq: number;
   /** How many changes this delivery applied (changes applied before are skipped). */
   applied: number;
+  /** Why the delivery could not be applied (the source retries it with backoff). */
+  error?: string;
 }
 
 /** `client.mirrorStatus()`: the state of delivery to each mirror, and of what arrived here. */

@@ -3,11 +3,11 @@
 //! A mirror is an ordinary database. Whichever comes first, an app opening it with a schema or
 //! the first delivery, its tables end up in mirror form: [`normalize`] converts plain tables in
 //! place (keeping their rows, tagged with the mirror's own name), widens unique indexes and
-//! guards user triggers; [`ensure_table`] creates or extends a table for a source's shape;
+//! drops user triggers; [`ensure_table`] creates or extends a table for a source's shape;
 //! [`apply_sql`] gives the statements that apply `U`, `D` and `C` changes.
 
 use super::capture::SourceColumn;
-use super::ddl::{guard_trigger, mirror_create_table, rewrite_index};
+use super::ddl::{mirror_create_table, rewrite_index};
 use super::{check_source_column, rowid_alias, text_literal, Shape, ROWID_COLUMN};
 use crate::error::{DormError, ErrorCode, Result};
 use crate::ident::{quote_unchecked as q, same_name, shown};
@@ -69,9 +69,9 @@ fn internal(name: &str) -> bool {
 }
 
 /// Converts a database into a mirror: plain tables are rebuilt in mirror form with their rows
-/// (tagged `own_name`), their indexes and triggers recreated; unique indexes of mirror-form
-/// tables are widened and user triggers guarded. Tables that cannot be converted are left alone
-/// and listed in `skipped`.
+/// (tagged `own_name`) and their indexes recreated; unique indexes of mirror-form tables are
+/// widened and user triggers dropped. Tables that cannot be converted are left alone and listed
+/// in `skipped`.
 ///
 /// ```
 /// use dorm_core::mirror::{normalize, CurrentTable, MirrorSchema, SourceColumn};
@@ -124,16 +124,10 @@ pub fn normalize(schema: &MirrorSchema, source_column: &str, own_name: &str) -> 
             after.push(sql);
         }
     }
-    for trigger in schema.triggers.iter().filter(|t| !internal(&t.name) && !internal(&t.table)) {
-        match guard_trigger(&trigger.sql) {
-            Some(guarded) if is_rebuilt(&trigger.table) => after.push(guarded),
-            Some(guarded) => {
-                after.push(format!("DROP TRIGGER {}", q(&trigger.name)));
-                after.push(guarded);
-            }
-            None if is_rebuilt(&trigger.table) => after.push(trigger.sql.clone()),
-            None => {}
-        }
+    // A mirror keeps no user triggers: their effects arrive as rows (see `ddl`). Those on
+    // rebuilt tables went with the old table.
+    for trigger in schema.triggers.iter().filter(|t| !internal(&t.name) && !is_rebuilt(&t.table)) {
+        after.push(format!("DROP TRIGGER IF EXISTS {}", q(&trigger.name)));
     }
     let mut statements = Vec::new();
     if !rebuilt.is_empty() {
@@ -316,7 +310,7 @@ mod tests {
         assert!(n.statements.contains(&"CREATE UNIQUE INDEX IF NOT EXISTS u ON p (\"_dorm_source\", email)".to_string()));
         assert!(n.statements.contains(&"DROP INDEX \"u2\"".to_string()));
         assert!(!n.statements.iter().any(|s| s.contains("i3")));
-        assert!(n.statements.contains(&"DROP TRIGGER \"tr\"".to_string()));
+        assert!(n.statements.contains(&"DROP TRIGGER IF EXISTS \"tr\"".to_string()));
         assert_eq!(n.clear.len(), 3);
         assert_eq!(n.skipped.len(), 1);
         assert!(n.skipped[0].starts_with("wide:"));

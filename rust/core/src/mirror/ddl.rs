@@ -6,10 +6,11 @@
 //!   constraint becomes (source, columns); foreign keys are dropped (the mirror receives the
 //!   effects of cascades as rows of their own); `AUTOINCREMENT` goes with the key.
 //! - `CREATE UNIQUE INDEX`: the source column is put first, so uniqueness holds per source.
-//! - `CREATE TRIGGER` (a user's trigger in a mirror): guarded so it stays quiet while the mirror
-//!   applies a delivery; the source's triggers already produced their effects.
+//! - `CREATE TRIGGER`: a mirror keeps none of its users' triggers. Their effects arrive from the
+//!   sources as rows; running them again would duplicate them, and a trigger written for the
+//!   source's columns may not even compile against a mirror table's.
 
-use super::{quiet_guard, text_literal, ROWID_COLUMN};
+use super::{text_literal, ROWID_COLUMN};
 use crate::error::{DormError, ErrorCode, Result};
 use crate::ident::{quote_unchecked as q, same_name, shown};
 use crate::lexer::{tokenize, Token, TokenKind};
@@ -168,81 +169,18 @@ pub(crate) fn rewrite_index(sql: &str, source_column: &str) -> Option<(String, b
     Some((out, !widened))
 }
 
-/// A user's `CREATE TRIGGER` for a mirror: `IF NOT EXISTS`, and a `WHEN` guard that keeps it
-/// quiet while the mirror applies a delivery. `None` when already guarded or not a trigger.
-///
-/// ```
-/// use dorm_core::mirror::guard_trigger;
-/// let guarded = guard_trigger("CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO log VALUES (NEW.id); END").unwrap();
-/// assert_eq!(guarded, "CREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON a WHEN (SELECT skip FROM \"_dorm_mirror_ctl\") IS NOT 1 \
-///     BEGIN INSERT INTO log VALUES (NEW.id); END");
-/// assert_eq!(guard_trigger(&guarded), None);
-/// ```
-pub fn guard_trigger(sql: &str) -> Option<String> {
-    let tokens = tokenize(sql);
-    let mut c = Cursor::new(sql, &tokens);
-    if !c.eat("create") || !c.eat("trigger") {
-        return None;
-    }
-    let after_trigger = c.byte_end_of_previous();
-    let has_if = c.at("if");
-    let mut depth = 0i32;
-    let mut when = None;
-    let mut begin = None;
-    for (i, t) in tokens.iter().enumerate().skip(c.pos) {
-        match t.kind {
-            TokenKind::OpenParen => depth += 1,
-            TokenKind::CloseParen => depth -= 1,
-            TokenKind::Word if depth == 0 && t.is_keyword(sql, "when") && when.is_none() => when = Some(i),
-            TokenKind::Word if depth == 0 && t.is_keyword(sql, "begin") => {
-                begin = Some(i);
-                break;
-            }
-            _ => {}
-        }
-    }
-    let begin = begin?;
-    let guard = quiet_guard();
-    if let Some(w) = when {
-        if sql[tokens[w].end..tokens[begin].start].contains(super::CONTROL) {
-            return None;
-        }
-    }
-    let mut out = String::with_capacity(sql.len() + guard.len() + 32);
-    out.push_str(&sql[..after_trigger]);
-    if !has_if {
-        out.push_str(" IF NOT EXISTS");
-    }
-    match when {
-        Some(w) => {
-            out.push_str(&sql[after_trigger..tokens[w].end]);
-            out.push_str(" (");
-            out.push_str(sql[tokens[w].end..tokens[begin].start].trim());
-            out.push_str(") AND ");
-            out.push_str(&guard);
-            out.push(' ');
-        }
-        None => {
-            out.push_str(&sql[after_trigger..tokens[begin].start]);
-            out.push_str("WHEN ");
-            out.push_str(&guard);
-            out.push(' ');
-        }
-    }
-    out.push_str(&sql[tokens[begin].start..]);
-    Some(out)
-}
-
 /// One schema statement as a mirror database runs it (its schema ledger, or a query): tables
-/// are created in mirror form, unique indexes widened, user triggers guarded, and everything
-/// `IF NOT EXISTS`, since deliveries may have created it first. Other statements, and what
-/// cannot be rewritten, come back unchanged (the mirror converts what is left afterwards).
+/// are created in mirror form, unique indexes widened, and everything `IF NOT EXISTS`, since
+/// deliveries may have created it first. `CREATE TRIGGER` becomes the empty string: not run
+/// (see the module documentation). Other statements, and what cannot be rewritten, come back
+/// unchanged (the mirror converts what is left afterwards).
 ///
 /// ```
 /// use dorm_core::mirror::mirror_statement;
 /// let sql = mirror_statement("CREATE TABLE t (id INTEGER PRIMARY KEY, v)", "_dorm_source", "agg");
 /// assert!(sql.starts_with("CREATE TABLE IF NOT EXISTS \"t\" (\"_dorm_source\""));
 /// assert_eq!(mirror_statement("ALTER TABLE t ADD COLUMN w", "_dorm_source", "agg"), "ALTER TABLE t ADD COLUMN w");
+/// assert_eq!(mirror_statement("CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END", "_dorm_source", "agg"), "");
 /// ```
 pub fn mirror_statement(sql: &str, source_column: &str, own_name: &str) -> String {
     let tokens = tokenize(sql);
@@ -256,7 +194,7 @@ pub fn mirror_statement(sql: &str, source_column: &str, own_name: &str) -> Strin
             .and_then(|p| mirror_create_table(sql, &p.name, source_column, own_name).ok())
             .map(|ddl| ddl.create),
         Some("index") | Some("unique") => mirror_index(sql, source_column),
-        Some("trigger") => guard_trigger(sql),
+        Some("trigger") => Some(String::new()),
         _ => None,
     };
     rewritten.unwrap_or_else(|| sql.to_string())
@@ -770,16 +708,10 @@ mod tests {
     }
 
     #[test]
-    fn indexes_and_triggers() {
+    fn indexes() {
         assert_eq!(mirror_index("CREATE INDEX IF NOT EXISTS i ON t(a)", "src").unwrap(), "CREATE INDEX IF NOT EXISTS i ON t(a)");
         assert_eq!(mirror_index("create unique index i on t(\"src\", a)", "src").unwrap(), "create unique index IF NOT EXISTS i on t(\"src\", a)");
         assert_eq!(mirror_index("CREATE TABLE x (a)", "src"), None);
-        let guarded = guard_trigger("CREATE TRIGGER IF NOT EXISTS t BEFORE UPDATE OF a ON x FOR EACH ROW WHEN NEW.a > (1) BEGIN SELECT 1; END").unwrap();
-        assert_eq!(
-            guarded,
-            "CREATE TRIGGER IF NOT EXISTS t BEFORE UPDATE OF a ON x FOR EACH ROW WHEN (NEW.a > (1)) AND (SELECT skip FROM \"_dorm_mirror_ctl\") IS NOT 1 BEGIN SELECT 1; END"
-        );
-        assert_eq!(guard_trigger(&guarded), None);
     }
 
     #[test]

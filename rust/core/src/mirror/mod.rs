@@ -9,8 +9,8 @@
 //! - [`capture`] (source side): a table's [`Shape`] and the `AFTER INSERT/UPDATE/DELETE`
 //!   triggers that write row images into the outbox, plus snapshot statements.
 //! - [`ddl`]: a source's `CREATE TABLE` rewritten for a mirror: a source column first, keys and
-//!   UNIQUE constraints widened to include it, foreign keys dropped; index widening; guards on
-//!   user triggers so that applying a change does not fire them a second time.
+//!   UNIQUE constraints widened to include it, foreign keys dropped; index widening; no user
+//!   triggers in mirrors (their effects arrive as rows).
 //! - [`apply`] (mirror side): statements that create or extend a mirror table, convert a plain
 //!   database into a mirror in place, and apply row images.
 //! - [`requests`]: the request objects the wasm bindings take as JSON text.
@@ -28,7 +28,7 @@ mod tests;
 
 pub use apply::{apply_sql, ensure_table, normalize, ApplySql, CurrentTable, MirrorSchema, Normalized, SchemaObject};
 pub use capture::{capture, shape_of, Capture, ChangeKind, ExistingTrigger, SourceColumn, SourceTable};
-pub use ddl::{guard_trigger, mirror_create_table, mirror_index, mirror_statement, MirrorDdl};
+pub use ddl::{mirror_create_table, mirror_index, mirror_statement, MirrorDdl};
 
 use crate::error::{DormError, ErrorCode, Result};
 use crate::ident::{quote_unchecked, shown, validate};
@@ -36,8 +36,7 @@ use serde::{Deserialize, Serialize};
 
 /// The outbox: one row per change, `(seq, shape, op, row)`, written by the capture triggers.
 pub const OUTBOX: &str = "_dorm_outbox";
-/// The one-row control table: `skip = 1` while a write must not be captured (`skipMirror`) or
-/// while a mirror applies a delivery (its own triggers stay quiet).
+/// The one-row control table: `skip = 1` while a write must not be captured (`skipMirror`).
 pub const CONTROL: &str = "_dorm_mirror_ctl";
 /// Names of the capture triggers start with this.
 pub const TRIGGER_PREFIX: &str = "_dorm_mirror_";
@@ -48,7 +47,7 @@ pub const ROWID_COLUMN: &str = "_dorm_rowid";
 /// Durable Objects allow this many columns per table; a mirror table needs one or two more.
 pub const MAX_COLUMNS: usize = 100;
 
-/// The guard every trigger that must stay quiet carries: true unless the control row says skip.
+/// The guard of the capture triggers: true unless the control row says skip.
 /// A missing control row counts as "capture" (fails safe towards mirroring).
 pub(crate) fn quiet_guard() -> String {
     format!("(SELECT skip FROM {}) IS NOT 1", quote_unchecked(CONTROL))
