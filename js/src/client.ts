@@ -3,7 +3,7 @@
  */
 import type { DORM } from "./durable-object.js";
 import type { Rows } from "./engine.js";
-import { DormError } from "./errors.js";
+import { DormError, failed } from "./errors.js";
 import { type MiddlewareOptions, serveDatabase } from "./middleware/single.js";
 import { mirrorConfig } from "./mirror/config.js";
 import { type OrmMethods, ormMethods } from "./orm/methods.js";
@@ -20,7 +20,7 @@ export interface DORMClient extends OrmMethods {
    * @example
    * const { json } = await client.query("SELECT * FROM users WHERE id = ?", undefined, 42);
    */
-  query<T = Record<string, unknown>>(sql: string, options?: QueryOptions & { isRaw?: false }, ...params: unknown[]): Promise<QueryResult<T[]>>;
+  query<T = any>(sql: string, options?: QueryOptions & { isRaw?: false }, ...params: unknown[]): Promise<QueryResult<T[]>>;
   query(sql: string, options: QueryOptions & { isRaw: true }, ...params: unknown[]): Promise<QueryResult<RawResult>>;
   query(sql: string, options?: QueryOptions, ...params: unknown[]): Promise<QueryResult<Rows | RawResult>>;
   /**
@@ -80,11 +80,11 @@ export function createClient(
   }
 
   async function call<T>(work: () => Promise<QueryResult<T>>): Promise<QueryResult<T>> {
-    if (schemaError) return failure(schemaError);
+    if (schemaError) return failed(schemaError);
     try {
       return await work();
     } catch (error) {
-      return failure(DormError.from(error));
+      return failed(DormError.from(error));
     }
   }
 
@@ -128,9 +128,7 @@ export function createClient(
   } as DORMClient;
 }
 
-function failure(error: DormError): QueryResult<never> {
-  return { json: null, status: error.status, ok: false, error: error.message, code: error.code };
-}
+
 
 function locationOptions(hint: DurableObjectLocationHint | undefined): DurableObjectNamespaceGetDurableObjectOptions | undefined {
   return hint ? { locationHint: hint } : undefined;

@@ -6,7 +6,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { Engine, type Rows } from "./engine.js";
-import { DormError } from "./errors.js";
+import { DormError, failed } from "./errors.js";
 import { type Delivery, type DeliveryResult, type MirrorConfig, Mirroring, type MirrorStatus, type MirrorTestHook } from "./mirror/index.js";
 import { type PreparedSchema, SchemaLedger, prepareSchema } from "./schema.js";
 import type { BatchStatement, QueryResult, RawResult } from "./types.js";
@@ -146,8 +146,7 @@ function answer<T>(work: () => T): QueryResult<T> {
   try {
     return { json: work(), status: 200, ok: true };
   } catch (error) {
-    const e = DormError.from(error);
-    return { json: null, status: e.status, ok: false, error: e.message, code: e.code };
+    return failed(error);
   }
 }
 

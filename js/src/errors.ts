@@ -1,3 +1,5 @@
+import type { QueryResult } from "./types.js";
+
 /**
  * Every failure dormroom reports carries a stable `code` and the HTTP `status` it maps to.
  *
@@ -31,6 +33,12 @@ export class DormError extends Error {
     }
     return new DormError("INTERNAL", 500, message);
   }
+}
+
+/** The failed result (`ok: false`, `json: null`) for anything thrown. */
+export function failed<T>(error: unknown): QueryResult<T> {
+  const e = DormError.from(error);
+  return { json: null, status: e.status, ok: false, error: e.message, code: e.code } as QueryResult<T>;
 }
 
 /** The `{ code, status, message }` object the wasm core throws. */

@@ -78,10 +78,17 @@ export interface RawResult {
   meta: { rows_read: number; rows_written: number };
 }
 
-/** What `query` and the ORM helpers resolve to. They never reject. */
+/**
+ * What `query` and the ORM helpers resolve to. They never reject. Check `ok` before using
+ * `json`: it is `null` on failure. (Untyped rows, as in `query(sql)` without a type argument,
+ * keep the original API's permissive `any`, so code written for it compiles unchanged.)
+ */
 export type QueryResult<T = Record<string, SqlValue>[]> =
   | { json: T; status: number; ok: true; error?: undefined; code?: undefined }
-  | { json: null; status: number; ok: false; error: string; code: string };
+  | { json: FailedJson<T>; status: number; ok: false; error: string; code: string };
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+type FailedJson<T> = IsAny<T> extends true ? any : T extends readonly (infer R)[] ? (IsAny<R> extends true ? any : null) : null;
 
 /** One statement of a batch. */
 export interface BatchStatement {

@@ -4,7 +4,7 @@
  * validated, values always bound); rows with a JSON Schema are validated before a write and
  * converted on the way out.
  */
-import { DormError } from "../errors.js";
+import { DormError, failed } from "../errors.js";
 import type { QueryResult } from "../types.js";
 import { compile, type Page, planInsertMany } from "./compile.js";
 import { convertRows, type Tables, validateRow } from "./values.js";
@@ -189,7 +189,6 @@ async function attempt<T>(work: () => Promise<QueryResult<T>> | QueryResult<T>):
   try {
     return await work();
   } catch (error) {
-    const e = DormError.from(error);
-    return { json: null, status: e.status, ok: false, error: e.message, code: e.code };
+    return failed(error);
   }
 }
