@@ -310,3 +310,50 @@ mod tests {
         assert_eq!(a.statements[0].kind, StatementKind::Read);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// SQL-shaped soup: keywords, names, every quoting and comment form, parameters, trigger
+    /// bodies, deep parentheses and non-ASCII text, in any order.
+    fn soup() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("SELECT"), Just("INSERT INTO t VALUES"), Just("CREATE TRIGGER x AFTER INSERT ON t BEGIN"),
+            Just("CREATE TEMP"), Just("END"), Just("BEGIN"), Just("WITH a AS"), Just("PRAGMA"), Just("table_info"),
+            Just(";"), Just("("), Just(")"), Just("'"), Just("''"), Just("\""), Just("["), Just("]"), Just("`"),
+            Just("--"), Just("\n"), Just("/*"), Just("*/"), Just("?"), Just("?7"), Just("?99999999999999999999"),
+            Just(":a"), Just("@b"), Just("$c"), Just("x'"), Just("_cf_"), Just("é"), Just("𝄞"), Just("1.5e"),
+            Just("."), Just("*"), Just(","), Just("="), Just(" "),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|pieces| pieces.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn analysis_is_total_and_consistent(sql in soup()) {
+            match analyze(&sql) {
+                Ok(a) => {
+                    prop_assert!(!a.statements.is_empty());
+                    prop_assert_eq!(a.params, a.statements.iter().map(|s| s.params).sum::<usize>());
+                    prop_assert_eq!(a.read_only, a.statements.iter().all(|s| s.kind == StatementKind::Read));
+                    for s in &a.statements {
+                        prop_assert!(sql.contains(&s.sql), "statement text is a slice of the input");
+                        prop_assert!(!s.sql.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(!e.message.is_empty() && e.status == 400),
+            }
+        }
+
+        #[test]
+        fn deep_nesting_never_overflows(depth in 0usize..3000) {
+            let sql = format!("SELECT {}1{}", "(".repeat(depth), ")".repeat(depth));
+            let a = analyze(&sql).unwrap();
+            prop_assert_eq!(a.statements[0].kind, StatementKind::Read);
+        }
+    }
+}
