@@ -89,7 +89,6 @@ export class MirrorSink {
       } else if (last < delivery.after) {
         return { ok: false, lastSeq: last, applied: 0 };
       }
-      this.#sql.exec("UPDATE _dorm_mirror_ctl SET skip = 1");
       let i = 0;
       while (i < changes.length) {
         const [seq, shapeId, op, image] = changes[i];
@@ -123,7 +122,6 @@ export class MirrorSink {
         applied.push(seq);
         i++;
       }
-      this.#sql.exec("UPDATE _dorm_mirror_ctl SET skip = 0");
       const lastSeq = Math.max(last, changes.at(-1)?.[0] ?? 0);
       this.#sql.exec(
         `INSERT INTO _dorm_mirror_in (source, last_seq, reset, applied, applied_at) VALUES (?1, ?2, ?3, ?4, ?5)

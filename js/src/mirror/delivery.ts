@@ -1,9 +1,12 @@
 /**
- * Delivery: the object's alarm sends the outbox to each mirror in order, in batches, and
- * advances that mirror's cursor only when the mirror acknowledges. A failing mirror is retried
- * with exponential backoff while writes go on; a mirror that lost its state (it answers that
- * changes are missing) gets everything again from a snapshot. Nothing here needs
- * `ctx.waitUntil`: the changes are committed with the writes and the alarm is durable.
+ * Delivery sends the outbox to each mirror in order, in batches, and advances that mirror's
+ * cursor only when the mirror acknowledges. New changes are delivered right away by the object
+ * itself (in memory, a few milliseconds after the write), and the object's alarm is the durable
+ * fallback: set with every change, it delivers whatever an evicted or crashed object left
+ * behind. A failing mirror is retried by the alarm with exponential backoff while writes go
+ * on; a mirror that lost its state (it answers that changes are missing) gets everything again
+ * from a snapshot. Nothing here needs `ctx.waitUntil`: the changes are committed with the
+ * writes and the alarm is durable.
  */
 import { DormError } from "../errors.js";
 import type { MirrorSource, TargetRow } from "./outbox.js";
@@ -20,8 +23,13 @@ export const BATCH_BYTES = 4 << 20;
 /** Backoff after the n-th failure in a row: 250 ms · 2^(n−1), at most 5 minutes. */
 export const BACKOFF_BASE_MS = 250;
 export const BACKOFF_MAX_MS = 5 * 60_000;
-/** Delivery rounds per alarm (changes keep arriving while a round waits for the mirrors). */
-const ROUNDS = 4;
+/**
+ * A source delivers at most once per this many milliseconds: the changes of that span travel
+ * together, so a write pays a fraction of a delivery and the mirror applies fewer, larger batches.
+ */
+export const COALESCE_MS = 20;
+/** The alarm that delivers should the object go away first. */
+export const FALLBACK_MS = 2000;
 
 export function backoff(attempts: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
@@ -33,6 +41,11 @@ export class Deliverer {
   readonly #source: MirrorSource;
   readonly #resolve: (target: TargetRow) => MirrorStub;
   #running: Promise<void> | undefined;
+  #kicked = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastRun = 0;
+  /** An alarm is set (or is running). */
+  alarmSet = false;
 
   constructor(storage: DurableObjectStorage, source: MirrorSource, resolve: (target: TargetRow) => MirrorStub) {
     this.#storage = storage;
@@ -41,31 +54,58 @@ export class Deliverer {
     this.#resolve = resolve;
   }
 
-  /** Delivers to every mirror what it has not acknowledged; one run at a time. Never throws. */
-  run(): Promise<void> {
-    this.#running ??= this.#deliverAll().finally(() => (this.#running = undefined));
+  /** New changes were recorded: deliver them soon, with the alarm as the durable fallback. */
+  notify(): void {
+    if (!this.alarmSet) {
+      this.alarmSet = true;
+      void this.#storage.setAlarm(Date.now() + FALLBACK_MS);
+    }
+    if (this.#running || this.#kicked) return; // the running delivery looks again when done
+    const wait = this.#lastRun + COALESCE_MS - Date.now();
+    if (wait <= 0) {
+      // Right after the current event. (Timers alone could starve: workerd fires them when the
+      // object is idle, and a busy object is not; its writes come through here.)
+      this.#kicked = true;
+      queueMicrotask(() => {
+        this.#kicked = false;
+        void this.run(false);
+      });
+    } else {
+      this.#timer ??= setTimeout(() => {
+        this.#timer = undefined;
+        this.notify();
+      }, wait);
+    }
+  }
+
+  /**
+   * Delivers to every mirror what it has not acknowledged; one run at a time. Runs of the alarm
+   * (`fromAlarm`) also retry failing mirrors; other runs leave them to their backoff. Never throws.
+   */
+  run(fromAlarm: boolean): Promise<void> {
+    if (this.#running) return fromAlarm ? this.#running.then(() => this.run(true)) : this.#running;
+    this.#running = this.#deliverAll(fromAlarm).finally(() => (this.#running = undefined));
     return this.#running;
   }
 
-  async #deliverAll(): Promise<void> {
-    this.#source.armed = false;
+  async #deliverAll(fromAlarm: boolean): Promise<void> {
+    if (fromAlarm) this.alarmSet = false;
+    this.#lastRun = Date.now();
     if (!this.#source.active) return;
     const self = this.#source.self ?? "";
-    // Changes written while delivering are delivered in the same run (a few rounds at most).
-    for (let round = 0; round < ROUNDS; round++) {
-      const due = this.#source.targets().filter((t) => t.attempts === 0 && (t.reset || this.#hasAfter(t.delivered)));
-      const retries = round === 0 ? this.#source.targets().filter((t) => t.attempts > 0) : [];
-      if (due.length + retries.length === 0) break;
-      await Promise.all([...due, ...retries].map((target) => this.#deliverTo(target, self)));
-    }
-    this.#source.trim();
+    const targets = this.#source.targets().filter((t) => (fromAlarm || t.attempts === 0) && (t.attempts > 0 || t.reset || this.#hasAfter(t.delivered)));
+    // What was recorded until now; later changes wait for the next run (see COALESCE_MS).
+    const upTo = this.#source.lastSeq();
+    await Promise.all(targets.map((target) => this.#deliverTo(target, self, upTo)));
+    this.#source.persist(fromAlarm);
     this.#schedule();
   }
 
-  async #deliverTo(target: TargetRow, self: string): Promise<void> {
+  async #deliverTo(target: TargetRow, self: string, upTo: number): Promise<void> {
+    // (`target` follows what this loop learns: acknowledged, no longer failing or starting over.)
     let { delivered, reset } = target;
     for (;;) {
-      const changes = this.#read(delivered);
+      const changes = this.#read(delivered, upTo);
       if (changes.length === 0 && !reset) return;
       const delivery: Delivery = {
         source: self,
@@ -92,26 +132,26 @@ export class Deliverer {
         const restarted = this.#source.targets().find((t) => t.name === target.name);
         if (!restarted) return;
         ({ delivered, reset } = restarted);
+        upTo = this.#source.lastSeq();
         continue;
       }
       delivered = Math.max(result.lastSeq, changes.at(-1)?.[0] ?? 0);
+      this.#source.acknowledge({ ...target, reset }, delivered, result.applied);
+      target = { ...target, reset: null, attempts: 0 };
       reset = null;
-      this.#sql.exec(
-        `UPDATE _dorm_mirror_targets SET delivered = ?, reset = NULL, attempts = 0, last_error = NULL, next_attempt_at = NULL,
-           delivered_changes = delivered_changes + ?, last_delivered_at = ? WHERE name = ?`,
-        delivered,
-        result.applied,
-        Date.now(),
-        target.name,
-      );
     }
   }
 
-  /** The next changes after `seq`, within the batch limits. */
-  #read(seq: number): Change[] {
+  /** The next changes after `seq` up to `upTo`, within the batch limits. */
+  #read(seq: number, upTo: number): Change[] {
     const changes: Change[] = [];
     let bytes = 0;
-    const cursor = this.#sql.exec("SELECT seq, shape, op, row FROM _dorm_outbox WHERE seq > ? ORDER BY seq LIMIT ?", seq, BATCH_CHANGES);
+    const cursor = this.#sql.exec(
+      "SELECT seq, shape, op, row FROM _dorm_outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+      seq,
+      upTo,
+      BATCH_CHANGES,
+    );
     for (const row of cursor.raw()) {
       const size = typeof row[3] === "string" ? row[3].length : 0;
       if (changes.length > 0 && bytes + size > BATCH_BYTES) break;
@@ -163,19 +203,25 @@ export class Deliverer {
   }
 
   /**
-   * The next alarm: soon while a healthy mirror has changes waiting, else the earliest retry.
-   * With nothing due, the next write arms it again. (An alarm set during the alarm handler must
-   * be later than the one running, or it counts as the same alarm and is cleared.)
+   * What next: another run soon while a healthy mirror has changes waiting (with the fallback
+   * alarm); the alarm at the earliest retry while a mirror fails. When all is delivered, an
+   * alarm still set fires once more and writes the acknowledgements. (An alarm set during the
+   * alarm handler must be later than the one running, or it counts as the same alarm.)
    */
   #schedule(): void {
-    let at: number | undefined;
-    const soon = Date.now() + 1;
+    const now = Date.now();
+    let retry: number | undefined;
+    let pending = false;
     for (const target of this.#source.targets()) {
-      const due = target.attempts > 0 ? Math.max(target.next_attempt_at ?? soon, soon) : target.reset || this.#hasAfter(target.delivered) ? soon : undefined;
-      if (due !== undefined) at = Math.min(at ?? due, due);
+      if (target.attempts > 0) retry = Math.min(retry ?? Infinity, Math.max(target.next_attempt_at ?? now, now + 1));
+      else if (target.reset || this.#hasAfter(target.delivered)) pending = true;
     }
-    this.#source.armed = at !== undefined;
-    if (at !== undefined) void this.#storage.setAlarm(at);
+    if (pending) this.notify();
+    const at = retry ?? (pending ? now + FALLBACK_MS : undefined);
+    if (at !== undefined && (retry !== undefined || !this.alarmSet)) {
+      this.alarmSet = true;
+      void this.#storage.setAlarm(at);
+    }
   }
 
   #hasAfter(seq: number): boolean {

@@ -27,12 +27,12 @@ export class Mirroring {
     this.#source = new MirrorSource(ctx.storage);
     this.#sink = new MirrorSink(ctx.storage, () => this.#ownName());
     this.#deliverer = new Deliverer(ctx.storage, this.#source, (target) => this.#stub(target));
+    this.#source.onChanges = () => this.#deliverer.notify();
     if (this.#source.active) {
-      // After a restart: make sure changes recorded before it are on their way.
+      // After a restart: changes recorded before it go on their way.
       void ctx.blockConcurrencyWhile(async () => {
-        const alarm = await ctx.storage.getAlarm();
-        this.#source.armed = alarm !== null;
-        if (alarm === null && this.#source.targets().some((t) => t.reset || this.#source.pendingAfter(t.delivered) > 0)) {
+        this.#deliverer.alarmSet = (await ctx.storage.getAlarm()) !== null;
+        if (this.#source.targets().some((t) => t.attempts === 0 && (t.reset || this.#source.pendingAfter(t.delivered) > 0))) {
           this.#source.arm();
         }
       });
@@ -60,9 +60,9 @@ export class Mirroring {
     return this.#source.skipping(skip, work);
   }
 
-  /** The alarm: delivers pending changes to every mirror. */
+  /** The alarm: delivers pending changes to every mirror, retrying those that failed. */
   deliver(): Promise<void> {
-    return this.#deliverer.run();
+    return this.#deliverer.run(true);
   }
 
   /** A delivery from a source (this database is its mirror). */

@@ -34,8 +34,15 @@ export class MirrorSource {
   #configured: string | undefined;
   #skip = false;
   #lastSeen = 0;
-  /** An alarm is set (or delivery is running and will decide about the next one). */
-  armed = false;
+  /** Called when new changes were recorded (delivery takes it from there). */
+  onChanges: (() => void) | undefined;
+  /**
+   * Acknowledgements not yet written to `_dorm_mirror_targets` (see `acknowledge`): losing them
+   * only means a redelivery that the mirror recognises and skips.
+   */
+  readonly #acked = new Map<string, { delivered: number; applied: number; at: number }>();
+  #ackedChanges = 0;
+  #persistedAt = Date.now();
 
   constructor(storage: DurableObjectStorage) {
     this.#storage = storage;
@@ -52,13 +59,68 @@ export class MirrorSource {
     return this.#active || hasTable(this.#sql, "_dorm_mirror_meta") ? getMeta(this.#sql, "self") : undefined;
   }
 
+  /** The mirrors and their delivery state (acknowledgements not yet written included). */
   targets(): TargetRow[] {
-    return this.#sql.exec<TargetRow>("SELECT * FROM _dorm_mirror_targets ORDER BY name").toArray();
+    const rows = this.#sql.exec<TargetRow>("SELECT * FROM _dorm_mirror_targets ORDER BY name").toArray();
+    if (this.#acked.size === 0) return rows;
+    return rows.map((row) => {
+      const acked = this.#acked.get(row.name);
+      if (!acked || acked.delivered < row.delivered) return row;
+      return {
+        ...row,
+        delivered: acked.delivered,
+        delivered_changes: row.delivered_changes + acked.applied,
+        last_delivered_at: acked.at,
+      };
+    });
+  }
+
+  /**
+   * A mirror acknowledged changes up to `delivered`. Kept in memory (a write per delivery would
+   * double the commits of a mirrored write), unless the mirror was failing or starting over.
+   */
+  acknowledge(target: TargetRow, delivered: number, applied: number): void {
+    const now = Date.now();
+    if (target.attempts > 0 || target.reset !== null) {
+      this.#sql.exec(
+        `UPDATE _dorm_mirror_targets SET delivered = ?, reset = NULL, attempts = 0, last_error = NULL, next_attempt_at = NULL,
+           delivered_changes = delivered_changes + ?, last_delivered_at = ? WHERE name = ?`,
+        delivered,
+        applied,
+        now,
+        target.name,
+      );
+      return;
+    }
+    const acked = this.#acked.get(target.name);
+    this.#acked.set(target.name, { delivered, applied: (acked?.applied ?? 0) + applied, at: now });
+    this.#ackedChanges += applied;
+  }
+
+  /** Writes acknowledgements now and then (always with `force`), and drops delivered changes. */
+  persist(force: boolean): void {
+    if (!force && this.#ackedChanges < PERSIST_CHANGES && Date.now() - this.#persistedAt < PERSIST_MS) return;
+    this.#storage.transactionSync(() => {
+      for (const [name, acked] of this.#acked) {
+        this.#sql.exec(
+          `UPDATE _dorm_mirror_targets SET delivered = max(delivered, ?), delivered_changes = delivered_changes + ?,
+             last_delivered_at = ? WHERE name = ?`,
+          acked.delivered,
+          acked.applied,
+          acked.at,
+          name,
+        );
+      }
+      this.trim();
+    });
+    this.#acked.clear();
+    this.#ackedChanges = 0;
+    this.#persistedAt = Date.now();
   }
 
   /** The highest sequence number ever recorded (0 before the first change). */
   lastSeq(): number {
-    if (!hasTable(this.#sql, "_dorm_outbox")) return 0;
+    if (!this.#active && !hasTable(this.#sql, "_dorm_outbox")) return 0;
     const row = this.#sql.exec<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = '_dorm_outbox'").toArray()[0];
     return row?.seq ?? 0;
   }
@@ -125,6 +187,7 @@ export class MirrorSource {
   remove(name: string): { removed: boolean } {
     if (!hasTable(this.#sql, "_dorm_mirror_targets")) return { removed: false };
     let removed = false;
+    this.persist(true);
     this.#storage.transactionSync(() => {
       removed = this.#sql.exec("DELETE FROM _dorm_mirror_targets WHERE name = ?", name).rowsWritten > 0;
       if (this.targets().length > 0) return this.trim();
@@ -230,7 +293,7 @@ export class MirrorSource {
     if (this.#active) this.recapture(false);
   }
 
-  /** Arms delivery when the outbox grew. */
+  /** Tells delivery when the outbox grew. */
   noticeChanges(): void {
     const seq = this.lastSeq();
     if (seq > this.#lastSeen) {
@@ -239,11 +302,9 @@ export class MirrorSource {
     }
   }
 
-  /** Sets the alarm for now, unless one is set already. */
+  /** Tells delivery there is something to deliver. */
   arm(): void {
-    if (this.armed || !this.#active) return;
-    this.armed = true;
-    void this.#storage.setAlarm(Date.now());
+    if (this.#active) this.onChanges?.();
   }
 
   /** Deletes the changes every mirror has acknowledged. */
@@ -271,6 +332,10 @@ export class MirrorSource {
     }));
   }
 }
+
+/** Acknowledgements are written after this many changes, or this long after the last write. */
+const PERSIST_CHANGES = 1000;
+const PERSIST_MS = 5000;
 
 function checkTarget(target: MirrorTarget): MirrorTarget {
   if (typeof target !== "object" || target === null || typeof target.name !== "string" || target.name === "") {
