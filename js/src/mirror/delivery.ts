@@ -28,6 +28,8 @@ export const BACKOFF_MAX_MS = 5 * 60_000;
  * together, so a write pays a fraction of a delivery and the mirror applies fewer, larger batches.
  */
 export const COALESCE_MS = 20;
+/** After a slow run, the next waits as long as it took, up to this. */
+const MAX_PAUSE_MS = 1000;
 /** The alarm that delivers should the object go away first. */
 export const FALLBACK_MS = 2000;
 
@@ -43,7 +45,10 @@ export class Deliverer {
   #running: Promise<void> | undefined;
   #kicked = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #lastRun = 0;
+  /** When the next run may start (see `COALESCE_MS`). */
+  #nextRun = 0;
+  /** Changes arrived during the last run: deliver them once it is over. */
+  #more = false;
   /** An alarm is set (or is running). */
   alarmSet = false;
 
@@ -61,7 +66,7 @@ export class Deliverer {
       void this.#storage.setAlarm(Date.now() + FALLBACK_MS);
     }
     if (this.#running || this.#kicked) return; // the running delivery looks again when done
-    const wait = this.#lastRun + COALESCE_MS - Date.now();
+    const wait = this.#nextRun - Date.now();
     if (wait <= 0) {
       // Right after the current event. (Timers alone could starve: workerd fires them when the
       // object is idle, and a busy object is not; its writes come through here.)
@@ -84,13 +89,19 @@ export class Deliverer {
    */
   run(fromAlarm: boolean): Promise<void> {
     if (this.#running) return fromAlarm ? this.#running.then(() => this.run(true)) : this.#running;
-    this.#running = this.#deliverAll(fromAlarm).finally(() => (this.#running = undefined));
+    const start = Date.now();
+    this.#running = this.#deliverAll(fromAlarm).finally(() => {
+      this.#running = undefined;
+      // A slow run means busy mirrors: wait as long before the next one, so batches grow.
+      const end = Date.now();
+      this.#nextRun = Math.max(start + COALESCE_MS, end + Math.min(end - start, MAX_PAUSE_MS));
+      if (this.#more) this.notify();
+    });
     return this.#running;
   }
 
   async #deliverAll(fromAlarm: boolean): Promise<void> {
     if (fromAlarm) this.alarmSet = false;
-    this.#lastRun = Date.now();
     if (!this.#source.active) return;
     const self = this.#source.self ?? "";
     const targets = this.#source.targets().filter((t) => (fromAlarm || t.attempts === 0) && (t.attempts > 0 || t.reset || this.#hasAfter(t.delivered)));
@@ -216,7 +227,7 @@ export class Deliverer {
       if (target.attempts > 0) retry = Math.min(retry ?? Infinity, Math.max(target.next_attempt_at ?? now, now + 1));
       else if (target.reset || this.#hasAfter(target.delivered)) pending = true;
     }
-    if (pending) this.notify();
+    this.#more = pending;
     const at = retry ?? (pending ? now + FALLBACK_MS : undefined);
     if (at !== undefined && (retry !== undefined || !this.alarmSet)) {
       this.alarmSet = true;
