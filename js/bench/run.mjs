@@ -56,6 +56,15 @@ try {
         : { "original protocol (fetch + JSON)": { time: fmt(m.fetchJson), "× plain": (m.fetchJson / m.plain).toFixed(2) } }),
     });
   }
+  const write = await (await fetch(worker.url + "/mirrorWrite")).json();
+  console.log("\nmirroring: a single-row write (median per write, Worker → Durable Object):");
+  console.table({
+    "mirrored write": { time: fmt(write.mirrored), "× unmirrored": write.ratio.toFixed(2) },
+    "unmirrored write": { time: fmt(write.unmirrored), "× unmirrored": "1.00" },
+  });
+  const lag = await (await fetch(worker.url + "/mirrorLag?sources=50&writes=20")).json();
+  console.log(`\nmirroring: delivery lag, ${lag.writes} writes by ${lag.sources} sources at once into one aggregate:`);
+  console.table({ "write answered → row readable in the aggregate": { p50: fmt(lag.p50), p99: fmt(lag.p99), max: fmt(lag.max) } });
 } finally {
   await worker.stop();
 }

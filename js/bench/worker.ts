@@ -5,6 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { createClient, DORM } from "dormroom";
+import { mirrorBench } from "./mirror";
 
 export { DORM };
 
@@ -88,6 +89,8 @@ export default {
     const url = new URL(request.url);
     const rounds = Number(url.searchParams.get("rounds") ?? 15);
     const perRound = Number(url.searchParams.get("n") ?? 100);
+    const mirrored = await mirrorBench(request, env);
+    if (mirrored) return mirrored;
     const name = `bench-${url.pathname}`;
     const { dorm, plain, fetcher } = await seed(env, name);
     const viaFetch = (sql: string, params: unknown[]) => async () =>
@@ -114,8 +117,8 @@ export default {
       return Response.json(
         await race(
           { dormroom: () => dorm.query(sql), plain: () => plain.exec(sql), fetchJson: viaFetch(sql, []) },
-          Math.max(5, Math.floor(rounds / 2)),
-          Math.max(5, Math.floor(perRound / 10)),
+          rounds,
+          Math.max(10, Math.floor(perRound / 4)),
         ),
       );
     }
@@ -126,8 +129,8 @@ export default {
             dormroom: () => dorm.select("items", {}, { orderBy: "id", limit: 1000 }),
             plain: () => plain.exec("SELECT * FROM items ORDER BY id LIMIT 1000"),
           },
-          Math.max(5, Math.floor(rounds / 2)),
-          Math.max(5, Math.floor(perRound / 10)),
+          rounds,
+          Math.max(10, Math.floor(perRound / 4)),
         ),
       );
     }
