@@ -111,10 +111,12 @@ export class Mirroring {
   #ownNamespace(): DurableObjectNamespace {
     if (this.#namespace) return this.#namespace;
     const self = this.#source.self ?? this.#ctx.id.name;
-    const candidates = [
-      ...Object.values((this.#env ?? {}) as Record<string, unknown>),
-      ...Object.values((this.#ctx.exports ?? {}) as Record<string, unknown>),
-    ];
+    const candidates = Object.values((this.#env ?? {}) as Record<string, unknown>);
+    try {
+      candidates.push(...Object.values((this.#ctx.exports ?? {}) as Record<string, unknown>));
+    } catch {
+      // ctx.exports needs a compatibility flag on older dates
+    }
     for (const value of candidates) {
       if (self === undefined || !isNamespace(value)) continue;
       try {
