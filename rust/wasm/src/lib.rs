@@ -49,17 +49,24 @@ pub fn json_schema_to_sql(schema_json: &str) -> Result<JsValue, JsValue> {
     to_js(dorm_core::schema::json_schema_to_sql(&schema))
 }
 
-/// The mirror entry points (`dorm_core::mirror`). Each takes its request object as JSON text
-/// (the shapes are in `dorm_core::mirror::requests`); table descriptions and statements cross
-/// here, rows never do.
-macro_rules! mirror_export {
-    ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
+/// An entry point that takes its request object as JSON text, reads it as `$request` and
+/// answers with the request's `$method` (the ORM's `compile`, the mirror's `answer`).
+macro_rules! request_export {
+    ($(#[$doc:meta])* $name:ident, $js:literal, $request:path, $method:ident) => {
         $(#[$doc])*
         #[wasm_bindgen(js_name = $js)]
         pub fn $name(request_json: &str) -> Result<JsValue, JsValue> {
-            let request: dorm_core::mirror::requests::$request = from_json(request_json)?;
-            to_js(request.answer())
+            let request: $request = from_json(request_json)?;
+            to_js(request.$method())
         }
+    };
+}
+
+// The mirror entry points (`dorm_core::mirror`; request shapes in `dorm_core::mirror::requests`):
+// table descriptions and statements cross here, rows never do.
+macro_rules! mirror_export {
+    ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
+        request_export!($(#[$doc])* $name, $js, dorm_core::mirror::requests::$request, answer);
     };
 }
 
@@ -94,17 +101,11 @@ pub fn table_info(schema_json: &str) -> Result<JsValue, JsValue> {
     to_js(dorm_core::table_info(&schema))
 }
 
-/// The ORM entry points. Each takes its request object as JSON text (the shapes are in
-/// `dorm_core::orm::requests`) and returns `{ sql, params }` (paginate adds `cursorColumns`;
-/// insertMany returns a plan).
+// The ORM entry points (request shapes in `dorm_core::orm::requests`): each returns
+// `{ sql, params }` (paginate adds `cursorColumns`; insertMany returns a plan).
 macro_rules! orm_export {
     ($(#[$doc:meta])* $name:ident, $js:literal, $request:ident) => {
-        $(#[$doc])*
-        #[wasm_bindgen(js_name = $js)]
-        pub fn $name(request_json: &str) -> Result<JsValue, JsValue> {
-            let request: dorm_core::orm::requests::$request = from_json(request_json)?;
-            to_js(request.compile())
-        }
+        request_export!($(#[$doc])* $name, $js, dorm_core::orm::requests::$request, compile);
     };
 }
 
