@@ -14,7 +14,7 @@ tsc -p tsconfig.json
 echo "test: workerd"
 vitest run
 echo "test: end to end"
-node --test --test-concurrency=1 $(ls js/e2e/*.test.mjs | grep -v /explorer.test.mjs)
+node --test --test-concurrency=1 $(ls js/e2e/*.test.mjs | grep -v -e /explorer.test.mjs -e /demo-browser.test.mjs)
 echo "test: explorer in headless Chromium"
 if [ ! -x /usr/bin/chromium ]; then
   # Debian's Chromium (Playwright cannot download browsers here); needs root or sudo.
@@ -23,4 +23,4 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq chromium >/dev/null
 fi
-node --test js/e2e/explorer.test.mjs
+node --test --test-concurrency=1 js/e2e/explorer.test.mjs js/e2e/demo-browser.test.mjs
