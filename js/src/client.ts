@@ -62,15 +62,24 @@ export function createClient(
   dbConfig: DBConfig = {},
   doConfig: DOConfig = {},
 ): DORMClient {
+  if (typeof doNamespace?.idFromName !== "function") {
+    throw new DormError(
+      "INVALID_ARGUMENT",
+      500,
+      "createClient: the first argument must be the Durable Object namespace bound to the DORM class (e.g. env.DORM; see wrangler.jsonc)",
+    );
+  }
   const baseName = dbConfig.name ?? doConfig.name ?? "root";
   const name = dbConfig.version ? `${dbConfig.version}-${baseName}` : baseName;
-  const stub = doNamespace.get(doNamespace.idFromName(name), locationOptions(doConfig.locationHint));
+  const nameError = checkName(name);
+  const stub = doNamespace.get(doNamespace.idFromName(nameError ? "invalid" : name), locationOptions(doConfig.locationHint));
 
   let schema: PreparedSchema | undefined;
   let schemaError: DormError | undefined;
   let tables: Tables = new Map();
   let mirror: ReturnType<typeof mirrorConfig>;
   try {
+    if (nameError) throw nameError;
     mirror = mirrorConfig(name, doConfig);
     const hasSchema = (dbConfig.statements?.length ?? 0) > 0 || (dbConfig.schemas?.length ?? 0) > 0;
     if (hasSchema) schema = prepareSchema(dbConfig.statements, dbConfig.schemas);
@@ -129,6 +138,17 @@ export function createClient(
 }
 
 
+
+/** A database name is a non-empty string of at most 1,024 bytes (the platform's limit). */
+function checkName(name: unknown): DormError | undefined {
+  if (typeof name !== "string" || name.length === 0) {
+    return new DormError("INVALID_ARGUMENT", 400, "the database name must be a non-empty string");
+  }
+  if (new TextEncoder().encode(name).length > 1024) {
+    return new DormError("INVALID_ARGUMENT", 400, "the database name (with its version prefix) must be at most 1,024 bytes");
+  }
+  return undefined;
+}
 
 function locationOptions(hint: DurableObjectLocationHint | undefined): DurableObjectNamespaceGetDurableObjectOptions | undefined {
   return hint ? { locationHint: hint } : undefined;

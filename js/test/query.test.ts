@@ -16,6 +16,14 @@ describe("naming", () => {
     expect(createClient(env.DORM).name).toBe("root");
   });
 
+  it("refuses names the platform cannot hold, and says when the namespace is missing", async () => {
+    expect(await createClient(env.DORM, { name: "" }).query("SELECT 1")).toMatchObject({ ok: false, status: 400, code: "INVALID_ARGUMENT" });
+    const long = await createClient(env.DORM, { name: "é".repeat(513) }).query("SELECT 1");
+    expect(long).toMatchObject({ ok: false, status: 400, error: expect.stringContaining("1,024 bytes") });
+    expect((await createClient(env.DORM, { name: "é".repeat(512) }).query("SELECT 1 AS ok")).json).toEqual([{ ok: 1 }]);
+    expect(() => createClient(undefined as any, { name: "x" })).toThrowError(/env\.DORM/);
+  });
+
   it("a new version is a fresh, empty database and the old one stays", async () => {
     const name = fresh();
     const v1 = createClient(env.DORM, { version: "v1", name, statements: [users] });
