@@ -2,29 +2,18 @@
 // tenant, add users, see a duplicate refused, rename, delete; tenants stay apart. Screenshots go
 // to test-artifacts/ (not committed).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { ARTIFACTS, launchChromium, skipWithoutChromium } from "./chromium.mjs";
 import { startWorker } from "./wrangler-dev.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `no ${CHROMIUM} (apt-get install chromium)` : false;
+const skip = skipWithoutChromium;
 
 let worker, browser, page;
 let answer = ""; // what the next prompt() is answered with
 
 before(async () => {
   if (skip) return;
-  const { chromium } = await import("playwright-core");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [worker, browser] = await Promise.all([
-    startWorker("wrangler.jsonc"),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }),
-  ]);
+  [worker, browser] = await Promise.all([startWorker("wrangler.jsonc"), launchChromium()]);
   page = await browser.newPage();
   page.on("dialog", (dialog) => dialog.accept(answer));
 }, { timeout: 180_000 });

@@ -3,31 +3,20 @@
 // persisted, run SQL, see an error; and the Outerbase Studio bridge answering its postMessage
 // protocol. Screenshots go to test-artifacts/ (not committed).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { ARTIFACTS, launchChromium, skipWithoutChromium } from "./chromium.mjs";
 import { startWorker } from "./wrangler-dev.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = new URL("../../test-artifacts/", import.meta.url).pathname;
 const SECRET = "dev-secret"; // the demo's DB_SECRET (wrangler.jsonc)
 const STUDIO = "https://studio.outerbase.com";
-const skip = !existsSync(CHROMIUM) && !process.env.CI ? `no ${CHROMIUM} (apt-get install chromium)` : false;
+const skip = skipWithoutChromium;
 
 let worker, browser, context, page;
 const outside = []; // requests that tried to leave the machine
 
 before(async () => {
   if (skip) return;
-  const { chromium } = await import("playwright-core");
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [worker, browser] = await Promise.all([
-    startWorker("wrangler.jsonc"),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }),
-  ]);
+  [worker, browser] = await Promise.all([startWorker("wrangler.jsonc"), launchChromium()]);
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.route("**/*", (route) => {
     const url = new URL(route.request().url());
